@@ -1,0 +1,21 @@
+import pytest
+
+from sandbox.seeding import seed_account
+
+
+@pytest.fixture
+def sandbox_account(db):
+    """Make a seeded sandbox account: sandbox_account("acme", customers=30, api_user=..., api_key=...)."""
+
+    def make(name="acme", *, customers=30, seed=1, api_user="acme-api", api_key="acme-key"):
+        return seed_account(
+            account_name=name, customers=customers, seed=seed, api_user=api_user, api_key=api_key
+        )
+
+    return make
+
+
+@pytest.fixture
+def sandbox_url(live_server):
+    """The base URL of the built-in sandbox served over real HTTP by live_server."""
+    return f"{live_server.url}/sandbox/api/v2"

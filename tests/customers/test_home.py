@@ -1,0 +1,101 @@
+"""The dashboard's first page: login required, then the active connection and its account."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from connections.models import BillogramConnection
+
+
+@pytest.fixture
+def alice(db):
+    return get_user_model().objects.create_user("alice", password="correct horse battery")
+
+
+def _connect(user, base_url, api_user="acme-api", api_key="acme-key"):
+    connection = BillogramConnection(
+        owner=user,
+        label="Acme",
+        environment=BillogramConnection.Environment.CUSTOM,
+        custom_base_url=base_url,
+        api_user=api_user,
+        is_active=True,
+    )
+    connection.set_api_password(api_key)
+    connection.save()
+    return connection
+
+
+def test_it_requires_login(client, db):
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_lets_a_user_log_in_with_the_login_form(client, alice):
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": "correct horse battery"}, follow=True
+    )
+
+    assert response.wsgi_request.user == alice
+    assert response.redirect_chain[-1][0] == reverse("home")
+
+
+def test_it_explains_that_there_is_no_connection_yet(client, alice):
+    client.force_login(alice)
+
+    response = client.get(reverse("home"))
+
+    assert "no Billogram connection yet" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_the_customer_count_of_the_active_connection(
+    client, alice, sandbox_account, sandbox_url
+):
+    sandbox_account("acme", customers=37)
+    _connect(alice, sandbox_url)
+    client.force_login(alice)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "Acme" in page
+    assert "<dd>\n          \n            37\n" in page or ">37<" in page.replace(" ", "").replace(
+        "\n", ""
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_why_billogram_refused_and_never_the_password(
+    client, alice, sandbox_account, sandbox_url
+):
+    sandbox_account("acme", customers=3)
+    _connect(alice, sandbox_url, api_key="SENTINEL-wrong-password")
+    client.force_login(alice)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "Invalid API user or key" in page
+    assert "SENTINEL" not in page
+
+
+def test_setup_demo_gives_a_working_demo_login_connected_to_the_sandbox(
+    client, db, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    call_command("setup_demo", customers=12, stdout=io.StringIO())
+    printed = io.StringIO()
+    call_command("setup_demo", customers=12, url="http://127.0.0.1:8000/", stdout=printed)
+    password = (tmp_path / "demo-password").read_text()
+
+    assert f"demo login: demo / {password}" in printed.getvalue()
+    assert "http://127.0.0.1:8000/" in printed.getvalue()
+    assert client.login(username="demo", password=password)
+    connection = BillogramConnection.objects.get(owner__username="demo", is_active=True)
+    assert connection.base_url == settings.SANDBOX_BASE_URL
+    assert connection.version == 2
+    assert BillogramConnection.objects.filter(owner__username="demo").count() == 1
