@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from connections import crypto
+from customers.billogram import BillogramClient
 
 PRODUCTION_BASE_URL = "https://billogram.com/api/v2"
 SANDBOX_BASE_URL = "https://sandbox.billogram.com/api/v2"
@@ -64,3 +65,13 @@ class BillogramConnection(models.Model):
     def api_password(self) -> str:
         """The decrypted API password; raises crypto.CredentialUnreadable if the keys changed."""
         return crypto.decrypt(self.api_password_encrypted)
+
+    def client(self) -> BillogramClient:
+        """A client speaking with this connection's credentials.
+
+        Raises crypto.CredentialUnreadable before any upstream call if the password cannot
+        be decrypted, so ciphertext is never sent anywhere.
+        """
+        return BillogramClient(
+            base_url=self.base_url, api_user=self.api_user, api_password=self.api_password()
+        )

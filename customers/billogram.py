@@ -9,7 +9,9 @@ import json
 import logging
 import threading
 import time
+from datetime import UTC
 from email.utils import parsedate_to_datetime
+from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import quote
 
 import requests
@@ -80,6 +82,8 @@ def _session() -> requests.Session:
     session = getattr(_thread_state, "session", None)
     if session is None:
         session = requests.Session()
+        # A cookie from one account's answer must never ride along on another account's call.
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         session.headers.update({"Accept": "application/json", "User-Agent": "billodash"})
         _thread_state.session = session
     return session
@@ -95,6 +99,8 @@ def _retry_after_seconds(value: str | None) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # "-0000" means UTC with no further information (RFC 5322)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - time.time())
 
 

@@ -36,7 +36,7 @@ def parse_timestamp(value) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _block(data, key) -> dict | None:
@@ -158,7 +158,7 @@ class Customer:
 def parse_customer_no(value) -> int:
     if isinstance(value, bool):
         raise RecordError("customer_no is not a number")
-    if isinstance(value, int):
+    if isinstance(value, int) and value >= 0:
         return value
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from connections.crypto import CredentialUnreadable
 from connections.models import BillogramConnection
-from customers.billogram import BillogramClient, BillogramError
+from customers.billogram import BillogramError
 
 
 class NoActiveConnection(Exception):
@@ -16,15 +16,6 @@ def active_connection(*, user) -> BillogramConnection:
     if connection is None:
         raise NoActiveConnection()
     return connection
-
-
-def client_for(connection: BillogramConnection) -> BillogramClient:
-    """A client for one connection; raises CredentialUnreadable before any upstream call."""
-    return BillogramClient(
-        base_url=connection.base_url,
-        api_user=connection.api_user,
-        api_password=connection.api_password(),
-    )
 
 
 @dataclass(frozen=True)
@@ -41,7 +32,7 @@ def account_overview(*, user) -> AccountOverview:
     except NoActiveConnection:
         return AccountOverview(connection=None)
     try:
-        page = client_for(connection).list_customers(page=1, page_size=1)
+        page = connection.client().list_customers(page=1, page_size=1)
     except (BillogramError, CredentialUnreadable) as exc:
         return AccountOverview(connection=connection, error=str(exc))
     return AccountOverview(connection=connection, customer_count=page.total_count)

@@ -5,7 +5,7 @@ from sandbox.seeding import seed_account
 
 @pytest.fixture
 def sandbox_account(db):
-    """Make a seeded sandbox account: sandbox_account("acme", customers=30, api_user=..., api_key=...)."""
+    """Make a seeded sandbox account with its API user: sandbox_account("acme", customers=30)."""
 
     def make(name="acme", *, customers=30, seed=1, api_user="acme-api", api_key="acme-key"):
         return seed_account(
@@ -19,3 +19,9 @@ def sandbox_account(db):
 def sandbox_url(live_server):
     """The base URL of the built-in sandbox served over real HTTP by live_server."""
     return f"{live_server.url}/sandbox/api/v2"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Production-strength hashing costs ~0.3 s per login; tests need the behaviour, not the cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,7 @@
 """The Billogram client over real HTTP, against the built-in sandbox served by live_server."""
 
+import time
+
 import pytest
 
 from customers.billogram import (
@@ -89,30 +91,35 @@ def test_it_reports_a_closed_port_as_unavailable(sandbox_account, live_server):
         client.list_customers()
 
 
-def _stalling_account(sandbox_account, seconds):
+STALL_SECONDS = 0.8
+
+
+@pytest.fixture
+def stalling_sandbox(sandbox_account, sandbox_url):
     account = sandbox_account("acme", customers=5, api_user="acme-api", api_key="acme-key")
-    account.fault, account.stall_seconds = "stall_body", seconds
+    account.fault, account.stall_seconds = "stall_body", STALL_SECONDS
     account.save()
+    yield sandbox_url
+    # Let the sandbox finish its stalled answer while the test database still exists.
+    time.sleep(STALL_SECONDS)
 
 
-def test_it_gives_up_on_a_body_that_stalls_past_the_read_timeout(sandbox_account, sandbox_url):
-    _stalling_account(sandbox_account, seconds=2)
+def test_it_gives_up_on_a_body_that_stalls_past_the_read_timeout(stalling_sandbox):
     client = BillogramClient(
-        base_url=sandbox_url, api_user="acme-api", api_password="acme-key", read_timeout=0.3
+        base_url=stalling_sandbox, api_user="acme-api", api_password="acme-key", read_timeout=0.2
     )
 
     with pytest.raises(UpstreamTimeout):
         client.list_customers()
 
 
-def test_the_overall_deadline_caps_a_longer_read_timeout(sandbox_account, sandbox_url):
-    _stalling_account(sandbox_account, seconds=2)
+def test_the_overall_deadline_caps_a_longer_read_timeout(stalling_sandbox):
     client = BillogramClient(
-        base_url=sandbox_url,
+        base_url=stalling_sandbox,
         api_user="acme-api",
         api_password="acme-key",
         read_timeout=10,
-        deadline=0.3,
+        deadline=0.2,
     )
 
     with pytest.raises(UpstreamTimeout):

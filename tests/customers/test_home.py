@@ -42,15 +42,16 @@ def test_it_lets_a_user_log_in_with_the_login_form(client, alice):
     )
 
     assert response.wsgi_request.user == alice
-    assert response.redirect_chain[-1][0] == reverse("home")
+    assert response.redirect_chain[0][0] == reverse("home")
 
 
-def test_it_explains_that_there_is_no_connection_yet(client, alice):
+def test_without_a_connection_it_sends_the_user_to_the_settings_with_a_reason(client, alice):
     client.force_login(alice)
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home"), follow=True)
 
-    assert "no Billogram connection yet" in response.content.decode()
+    assert response.redirect_chain == [(reverse("connections:list"), 302)]
+    assert "Add your Billogram API user to start searching" in response.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -94,7 +95,9 @@ def test_setup_demo_gives_a_working_demo_login_connected_to_the_sandbox(
 
     assert f"demo login: demo / {password}" in printed.getvalue()
     assert "http://127.0.0.1:8000/" in printed.getvalue()
-    assert client.login(username="demo", password=password)
+    response = client.post(reverse("login"), {"username": "demo", "password": password})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).wsgi_request.user.username == "demo"
     connection = BillogramConnection.objects.get(owner__username="demo", is_active=True)
     assert connection.base_url == settings.SANDBOX_BASE_URL
     assert connection.version == 2

@@ -1,0 +1,87 @@
+"""Writes to Billogram connections, and the connection test."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from connections.crypto import CredentialUnreadable
+from connections.models import BillogramConnection
+from customers import billogram
+
+
+@transaction.atomic
+def connection_save(
+    *, connection: BillogramConnection, api_password: str | None
+) -> BillogramConnection:
+    """Create or update a connection; a user's first connection becomes the active one.
+
+    Every update bumps `version`, so results cached under the old settings are never served.
+    """
+    if api_password:
+        connection.set_api_password(api_password)
+    if connection.pk:
+        connection.version = F("version") + 1
+    elif not BillogramConnection.objects.filter(owner=connection.owner, is_active=True).exists():
+        connection.is_active = True
+    connection.save()
+    connection.refresh_from_db()
+    return connection
+
+
+@transaction.atomic
+def connection_activate(*, connection: BillogramConnection) -> None:
+    BillogramConnection.objects.filter(owner=connection.owner, is_active=True).exclude(
+        pk=connection.pk
+    ).update(is_active=False)
+    BillogramConnection.objects.filter(pk=connection.pk).update(is_active=True)
+    connection.is_active = True
+
+
+@transaction.atomic
+def connection_delete(*, connection: BillogramConnection) -> None:
+    """Delete a connection; if it was the active one, the next one by label takes over."""
+    owner, was_active = connection.owner, connection.is_active
+    connection.delete()
+    if was_active:
+        successor = BillogramConnection.objects.filter(owner=owner).first()
+        if successor is not None:
+            connection_activate(connection=successor)
+
+
+@dataclass(frozen=True)
+class ConnectionTestResult:
+    ok: bool
+    message: str
+
+
+def connection_test(*, connection: BillogramConnection) -> ConnectionTestResult:
+    """Ask Billogram for a one-row customer list and explain the outcome in plain words."""
+    try:
+        page = connection.client().list_customers(page=1, page_size=1)
+    except CredentialUnreadable as exc:
+        return ConnectionTestResult(False, str(exc))
+    except billogram.BadCredentials as exc:
+        return ConnectionTestResult(
+            False,
+            f"Billogram refused the API user id or password ({exc.code or exc.http_status}: "
+            f"{exc.message}). Check both, and that they belong to this environment: "
+            "sandbox and production credentials are separate.",
+        )
+    except billogram.UpstreamTimeout as exc:
+        return ConnectionTestResult(
+            False, f"Billogram at {connection.base_url} did not answer in time: {exc.message}"
+        )
+    except billogram.Unavailable as exc:
+        return ConnectionTestResult(
+            False, f"Could not reach Billogram at {connection.base_url}: {exc.message}"
+        )
+    except (billogram.NotFound, billogram.BadQuery, billogram.BadResponse) as exc:
+        return ConnectionTestResult(
+            False,
+            f"{connection.base_url} answered, but not as Billogram's API does ({exc.message}). "
+            "Check the environment or base URL.",
+        )
+    except billogram.BillogramError as exc:
+        return ConnectionTestResult(False, f"Billogram could not be used: {exc.message}")
+    return ConnectionTestResult(True, f"Connected. The account has {page.total_count:,} customers.")
