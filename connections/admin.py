@@ -1,31 +1,19 @@
-from django import forms
 from django.contrib import admin
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
+from connections.forms import BaseConnectionForm
 from connections.models import BillogramConnection
 from connections.services import connection_save
 
 
-class ConnectionAdminForm(forms.ModelForm):
-    custom_base_url = forms.URLField(label="Custom base URL", required=False, assume_scheme="https")
-    api_password = forms.CharField(
-        label="API password",
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="Write-only. Leave empty to keep the stored password.",
-    )
-
+class ConnectionAdminForm(BaseConnectionForm):
     class Meta:
         model = BillogramConnection
         fields = ["owner", "label", "environment", "custom_base_url", "api_user"]
 
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance.pk and not cleaned.get("api_password"):
-            self.add_error("api_password", "A new connection needs its API password.")
-        return cleaned
+    def owner(self):
+        return self.cleaned_data.get("owner")
 
 
 @admin.register(BillogramConnection)

@@ -14,16 +14,22 @@ from customers import billogram
 def connection_save(
     *, connection: BillogramConnection, api_password: str | None
 ) -> BillogramConnection:
-    """Create or update a connection; a user's first connection becomes the active one.
+    """Create or update a connection, keeping exactly one active connection per owner.
 
-    Every update bumps `version`, so results cached under the old settings are never served.
+    A user's first connection becomes the active one; a connection that joins an owner who
+    already has an active one (an admin changing its owner) comes in inactive. Every update
+    bumps `version`, so results cached under the old settings are never served.
     """
     if api_password:
         connection.set_api_password(api_password)
     if connection.pk:
         connection.version = F("version") + 1
-    elif not BillogramConnection.objects.filter(owner=connection.owner, is_active=True).exists():
-        connection.is_active = True
+    others_active = (
+        BillogramConnection.objects.filter(owner=connection.owner, is_active=True)
+        .exclude(pk=connection.pk)
+        .exists()
+    )
+    connection.is_active = not others_active
     connection.save()
     connection.refresh_from_db()
     return connection

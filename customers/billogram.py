@@ -89,6 +89,13 @@ def _session() -> requests.Session:
     return session
 
 
+def close_session() -> None:
+    """Close this thread's pooled connections to Billogram (they reopen on the next call)."""
+    session = getattr(_thread_state, "session", None)
+    if session is not None:
+        session.close()
+
+
 def _retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None

@@ -55,6 +55,11 @@ def parse_faults(text: str) -> Faults | None:
             raise ImproperlyConfigured(
                 f"BILLODASH_SANDBOX_FAULTS: bad value for {key}: {raw!r}"
             ) from None
+    negative = [key for key, value in values.items() if not isinstance(value, str) and value < 0]
+    if negative:
+        raise ImproperlyConfigured(f"BILLODASH_SANDBOX_FAULTS: {negative[0]} cannot be negative")
+    if not 0 <= values.get("fault_rate", 1.0) <= 1:
+        raise ImproperlyConfigured("BILLODASH_SANDBOX_FAULTS: fault_rate is a fraction from 0 to 1")
     if values.get("fault", "") not in SandboxAccount.Fault.values:
         known = ", ".join(filter(None, SandboxAccount.Fault.values))
         raise ImproperlyConfigured(f"BILLODASH_SANDBOX_FAULTS: fault must be one of {known}")

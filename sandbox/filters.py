@@ -69,7 +69,8 @@ class CustomerFilterSet(django_filters.FilterSet):
     filter_field = django_filters.ChoiceFilter(
         choices=_choices([*FILTER_FIELDS, SPECIAL_SEARCH_FIELD]), method="_later"
     )
-    filter_value = django_filters.CharFilter(method="_later")
+    # The value is matched as sent: spaces are part of it, as they are for Billogram.
+    filter_value = django_filters.CharFilter(method="_later", strip=False)
     order_field = django_filters.ChoiceFilter(choices=_choices(ORDER_FIELDS), method="_later")
     order_direction = django_filters.ChoiceFilter(
         choices=_choices(ORDER_DIRECTIONS), method="_later"

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from customers.records import parse_timestamp
@@ -34,7 +35,11 @@ class SandboxAccount(models.Model):
     latency_ms = models.PositiveIntegerField(default=0, help_text="Added to every answer.")
     jitter_ms = models.PositiveIntegerField(default=0, help_text="Random extra latency, 0..N.")
     fault = models.CharField(max_length=20, choices=Fault.choices, blank=True, default="")
-    fault_rate = models.FloatField(default=1.0, help_text="Fraction of answers that get the fault.")
+    fault_rate = models.FloatField(
+        default=1.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Fraction of answers that get the fault, 0 to 1.",
+    )
     retry_after = models.PositiveIntegerField(default=5, help_text="Seconds, for rate_limit.")
     stall_seconds = models.FloatField(
         default=30.0, help_text="Pause inside the body, for stall_body."

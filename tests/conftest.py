@@ -1,5 +1,6 @@
 import pytest
 
+from customers import billogram
 from sandbox.seeding import seed_account
 
 
@@ -18,10 +19,12 @@ def sandbox_account(db):
 @pytest.fixture
 def sandbox_url(live_server):
     """The base URL of the built-in sandbox served over real HTTP by live_server."""
-    return f"{live_server.url}/sandbox/api/v2"
+    yield f"{live_server.url}/sandbox/api/v2"
+    # A kept-alive connection would hold a live_server thread past the test database's life.
+    billogram.close_session()
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Production-strength hashing costs ~0.3 s per login; tests need the behaviour, not the cost."""
+    """Real password hashing costs ~0.3 s per login; tests need its behaviour, not its cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

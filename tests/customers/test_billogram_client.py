@@ -658,9 +658,7 @@ def test_it_does_not_carry_cookies_from_one_clients_call_into_another_clients(mo
     tenant_a.list_customers()
     tenant_b.list_customers()
 
-    # BUG: the per-thread requests.Session keeps its cookie jar, so a cookie Billogram set for
-    # one API user is sent with the next call made by another client (another account) on the
-    # same thread. State tied to one set of credentials must not live on the shared session.
+    # A cookie set for one API user must never ride along on another account's call.
     assert "Cookie" not in mocked.calls[1].request.headers
 
 
