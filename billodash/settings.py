@@ -182,6 +182,9 @@ BILLOGRAM_CONNECT_TIMEOUT = env_float("BILLOGRAM_CONNECT_TIMEOUT", 3.05)
 BILLOGRAM_READ_TIMEOUT = env_float("BILLOGRAM_READ_TIMEOUT", 15.0)
 BILLOGRAM_DEADLINE = env_float("BILLOGRAM_DEADLINE", 25.0)
 
+# How long a Billogram answer is reused, in seconds.
+BILLODASH_CACHE_TTL = env_int("BILLODASH_CACHE_TTL", 60)
+
 # The built-in Billogram sandbox: on for the embedded default, off in production unless enabled.
 SANDBOX_ENABLED = env_bool("BILLODASH_SANDBOX_ENABLED", not PRODUCTION)
 SANDBOX_FAULTS = env_str("BILLODASH_SANDBOX_FAULTS", "")

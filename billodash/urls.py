@@ -4,8 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from billodash.health import healthz
+from customers import views as customer_views
 
 urlpatterns = [
+    path("", customer_views.home, name="home"),
     path("", include("customers.urls")),
     path(
         "accounts/login/",

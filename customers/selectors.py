@@ -1,10 +1,18 @@
-"""Reads for the dashboard: each picks the user's active connection and calls the client."""
+"""Reads for the dashboard: each picks the user's active connection, then cache or client.
 
-from dataclasses import dataclass
+Cache keys are built from the connection's id and version and a hash of the Billogram
+parameters, never from the API user or password: two users share an entry only if they share
+a connection, and a changed connection never serves what was fetched under its old settings.
+"""
 
-from connections.crypto import CredentialUnreadable
+import hashlib
+import json
+
 from connections.models import BillogramConnection
-from customers.billogram import BillogramError
+from customers.caching import Cached, fetch_cached
+from customers.query import SearchQuery
+
+KEY_PREFIX = "billodash:billogram:v1"
 
 
 class NoActiveConnection(Exception):
@@ -18,21 +26,30 @@ def active_connection(*, user) -> BillogramConnection:
     return connection
 
 
-@dataclass(frozen=True)
-class AccountOverview:
-    connection: BillogramConnection | None
-    customer_count: int | None = None
-    error: str | None = None
+def cache_key(connection: BillogramConnection, call: str, params: dict) -> str:
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+    return f"{KEY_PREFIX}:{connection.pk}:{connection.version}:{call}:{digest}"
 
 
-def account_overview(*, user) -> AccountOverview:
-    """The active connection and how many customers its Billogram account holds."""
-    try:
-        connection = active_connection(user=user)
-    except NoActiveConnection:
-        return AccountOverview(connection=None)
-    try:
-        page = connection.client().list_customers(page=1, page_size=1)
-    except (BillogramError, CredentialUnreadable) as exc:
-        return AccountOverview(connection=connection, error=str(exc))
-    return AccountOverview(connection=connection, customer_count=page.total_count)
+def customer_search(*, user, query: SearchQuery, refresh: bool = False) -> Cached:
+    """One page of the active account's customers for `query` (a Cached CustomerPage).
+
+    Raises NoActiveConnection, CredentialUnreadable or a BillogramError.
+    """
+    connection = active_connection(user=user)
+    params = query.billogram_params()
+    return fetch_cached(
+        cache_key(connection, "customer-list", params),
+        lambda: connection.client().list_customers(**params),
+        refresh=refresh,
+    )
+
+
+def customer_get(*, user, customer_no: int, refresh: bool = False) -> Cached:
+    """One customer of the active account (a Cached Customer)."""
+    connection = active_connection(user=user)
+    return fetch_cached(
+        cache_key(connection, "customer", {"customer_no": customer_no}),
+        lambda: connection.client().get_customer(customer_no),
+        refresh=refresh,
+    )

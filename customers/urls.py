@@ -2,6 +2,8 @@ from django.urls import path
 
 from customers import views
 
+app_name = "customers"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("customers/", views.customer_list, name="search"),
+    path("customers/<int:customer_no>/", views.customer_detail, name="detail"),
 ]

@@ -1,12 +1,107 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from customers.selectors import account_overview
+from connections.crypto import CredentialUnreadable
+from customers.api_fields import FILTER_FIELDS
+from customers.billogram import BillogramError, NotFound
+from customers.errors import explain
+from customers.forms import ADVANCED_FILTER_TYPES, CustomerSearchForm
+from customers.paging import Pager
+from customers.presenters import customer_sections
+from customers.query import PAGE_SIZES, SearchQuery
+from customers.selectors import NoActiveConnection, customer_get, customer_search
+from customers.tables import CustomerTable
+
+UPSTREAM_FAILURES = (BillogramError, CredentialUnreadable)
+
+
+def _to_settings(request):
+    messages.info(request, "Add your Billogram API user to start searching customers.")
+    return redirect("connections:list")
+
+
+def _search_url(query: SearchQuery) -> str:
+    return reverse("customers:search") + query.querystring()
+
+
+def _is_canonical(request, query: SearchQuery) -> bool:
+    given = [(key, value) for key, values in request.GET.lists() for value in values]
+    return given == query.canonical_params()
 
 
 def home(request):
-    overview = account_overview(user=request.user)
-    if overview.connection is None:
-        messages.info(request, "Add your Billogram API user to start searching customers.")
-        return redirect("connections:list")
-    return render(request, "customers/home.html", {"overview": overview})
+    return redirect("customers:search")
+
+
+def customer_list(request):
+    form = CustomerSearchForm(request.GET)
+    query = form.to_query()
+    refresh = request.GET.get("refresh") == "1"
+    if not form.errors and not refresh and not _is_canonical(request, query):
+        return redirect(_search_url(query))
+    context = {
+        "form": form,
+        "query": query,
+        "filter_types": ADVANCED_FILTER_TYPES,
+        "filter_fields": FILTER_FIELDS,
+    }
+    try:
+        result = customer_search(user=request.user, query=query, refresh=refresh)
+    except NoActiveConnection:
+        return _to_settings(request)
+    except UPSTREAM_FAILURES as exc:
+        problem = explain(exc)
+        context["problem"] = problem
+        return render(request, "customers/search.html", context, status=problem.status)
+    if refresh:
+        return redirect(_search_url(query))  # the fresh answer is cached for this clean URL
+    pager = Pager(query, result.value.total_count)
+    if query.page > pager.last_page:
+        return redirect(_search_url(query.with_page(pager.last_page)))
+    context.update(
+        result=result,
+        pager=pager,
+        page_sizes=pager.page_sizes(PAGE_SIZES),
+        table=CustomerTable(result.value.customers, query=query),
+        clear_querystring=query.without_filter().querystring(),
+        refresh_querystring="?" + urlencode([*query.canonical_params(), ("refresh", "1")]),
+    )
+    return render(request, "customers/search.html", context)
+
+
+def _safe_back(request) -> str:
+    """Where "back to results" goes: only ever a search page of this site."""
+    back = request.GET.get("back", "")
+    inside = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if inside and back.startswith(reverse("customers:search")) and "\\" not in back:
+        return back
+    return reverse("customers:search")
+
+
+def customer_detail(request, customer_no: int):
+    back = _safe_back(request)
+    refresh = request.GET.get("refresh") == "1"
+    context = {"customer_no": customer_no, "back": back}
+    try:
+        result = customer_get(user=request.user, customer_no=customer_no, refresh=refresh)
+    except NoActiveConnection:
+        return _to_settings(request)
+    except NotFound:
+        return render(request, "customers/not_found.html", context, status=404)
+    except UPSTREAM_FAILURES as exc:
+        context["problem"] = explain(exc)
+        return render(request, "customers/detail.html", context, status=context["problem"].status)
+    if refresh:
+        return redirect(f"{request.path}?{urlencode({'back': back})}")
+    context.update(
+        result=result,
+        customer=result.value,
+        sections=customer_sections(result.value),
+    )
+    return render(request, "customers/detail.html", context)

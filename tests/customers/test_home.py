@@ -1,4 +1,4 @@
-"""The dashboard's first page: login required, then the active connection and its account."""
+"""The dashboard's front door: login required, then the customer search of the active account."""
 
 import io
 
@@ -50,12 +50,15 @@ def test_without_a_connection_it_sends_the_user_to_the_settings_with_a_reason(cl
 
     response = client.get(reverse("home"), follow=True)
 
-    assert response.redirect_chain == [(reverse("connections:list"), 302)]
+    assert response.redirect_chain == [
+        (reverse("customers:search"), 302),
+        (reverse("connections:list"), 302),
+    ]
     assert "Add your Billogram API user to start searching" in response.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_shows_the_customer_count_of_the_active_connection(
+def test_it_opens_on_the_customer_search_of_the_active_connection(
     client, alice, sandbox_account, sandbox_url
 ):
     sandbox_account("acme", customers=37)
@@ -78,9 +81,12 @@ def test_it_shows_why_billogram_refused_and_never_the_password(
     _connect(alice, sandbox_url, api_key="SENTINEL-wrong-password")
     client.force_login(alice)
 
-    page = client.get(reverse("home")).content.decode()
+    response = client.get(reverse("customers:search"))
+    page = response.content.decode()
 
-    assert "Invalid API user or key" in page
+    assert response.status_code == 502
+    assert "Billogram refused the API credentials of your active connection" in page
+    assert reverse("connections:list") in page
     assert "SENTINEL" not in page
 
 

@@ -1,0 +1,62 @@
+"""Short-lived caching of Billogram answers, with one upstream call per cold key.
+
+Concurrent misses for the same key elect one caller with an atomic `cache.add` lock; the
+others wait briefly for its answer instead of asking Billogram too. Because the lock lives in
+Django's cache, this holds across processes that share the cache (Redis), not just threads.
+"""
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+LOCK_SECONDS = 30  # longer than any single Billogram call may take (BILLOGRAM_DEADLINE)
+POLL_SECONDS = 0.02
+
+
+@dataclass(frozen=True)
+class Cached:
+    value: Any
+    fetched_at: datetime
+    from_cache: bool = False
+
+
+def fetch_cached(key: str, fetch: Callable[[], Any], *, refresh: bool = False) -> Cached:
+    """The value under `key`, fetched with `fetch()` on a miss (or always, with refresh)."""
+    if not refresh:
+        hit = cache.get(key)
+        if hit is not None:
+            return Cached(hit.value, hit.fetched_at, from_cache=True)
+    lock_key, token = f"{key}:lock", uuid.uuid4().hex
+    if refresh or cache.add(lock_key, token, timeout=LOCK_SECONDS):
+        try:
+            return _fetch_and_store(key, fetch)
+        finally:
+            if not refresh and cache.get(lock_key) == token:
+                cache.delete(lock_key)
+    return _wait_for_winner(key, lock_key, fetch)
+
+
+def _fetch_and_store(key: str, fetch: Callable[[], Any]) -> Cached:
+    entry = Cached(fetch(), timezone.now())
+    cache.set(key, entry, timeout=settings.BILLODASH_CACHE_TTL)
+    return entry
+
+
+def _wait_for_winner(key: str, lock_key: str, fetch: Callable[[], Any]) -> Cached:
+    """Another caller is fetching: wait for its answer, or fetch once its lock is gone."""
+    give_up_at = time.monotonic() + settings.BILLOGRAM_DEADLINE
+    while time.monotonic() < give_up_at:
+        time.sleep(POLL_SECONDS)
+        hit = cache.get(key)
+        if hit is not None:
+            return Cached(hit.value, hit.fetched_at, from_cache=True)
+        if cache.get(lock_key) is None:
+            break  # the winner failed: try ourselves rather than show its error blindly
+    return _fetch_and_store(key, fetch)
