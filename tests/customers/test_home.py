@@ -65,12 +65,10 @@ def test_it_opens_on_the_customer_search_of_the_active_connection(
     _connect(alice, sandbox_url)
     client.force_login(alice)
 
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home"), follow=True).content.decode()
 
     assert "Acme" in page
-    assert "<dd>\n          \n            37\n" in page or ">37<" in page.replace(" ", "").replace(
-        "\n", ""
-    )
+    assert "Showing 1–25 of 37 customers" in " ".join(page.split())
 
 
 @pytest.mark.django_db(transaction=True)
