@@ -181,6 +181,11 @@ if PRODUCTION:
 BILLOGRAM_CONNECT_TIMEOUT = env_float("BILLOGRAM_CONNECT_TIMEOUT", 3.05)
 BILLOGRAM_READ_TIMEOUT = env_float("BILLOGRAM_READ_TIMEOUT", 15.0)
 BILLOGRAM_DEADLINE = env_float("BILLOGRAM_DEADLINE", 25.0)
+# GET retries on connection failures and 502/503/504, with jittered exponential backoff;
+# a Retry-After longer than the cap is shown to the user instead of waited out.
+BILLOGRAM_RETRIES = env_int("BILLOGRAM_RETRIES", 2)
+BILLOGRAM_BACKOFF = env_float("BILLOGRAM_BACKOFF", 0.25)
+BILLOGRAM_RETRY_AFTER_CAP = env_float("BILLOGRAM_RETRY_AFTER_CAP", 3.0)
 
 # How long a Billogram answer is reused, in seconds.
 BILLODASH_CACHE_TTL = env_int("BILLODASH_CACHE_TTL", 60)

@@ -7,6 +7,7 @@ made for one call site and are passed per request, never stored on the shared se
 
 import json
 import logging
+import random
 import threading
 import time
 from datetime import UTC
@@ -23,6 +24,7 @@ from customers.records import Customer, CustomerPage, RecordError
 logger = logging.getLogger("billodash.billogram")
 
 _BODY_CHUNK = 64 * 1024
+_pause = time.sleep  # the wait between attempts (tests record it instead)
 
 
 class BillogramError(Exception):
@@ -57,6 +59,8 @@ class BadQuery(BillogramError):
 class RateLimited(BillogramError):
     default_message = "Billogram asks to slow down."
 
+    retryable = True
+
     def __init__(self, message=None, *, retry_after: float | None = None, **kwargs):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
@@ -64,6 +68,11 @@ class RateLimited(BillogramError):
 
 class Unavailable(BillogramError):
     default_message = "Billogram is unavailable."
+
+    def __init__(self, message=None, *, retryable=False, retry_after=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retryable = retryable
+        self.retry_after = retry_after
 
 
 class UpstreamTimeout(BillogramError):
@@ -184,10 +193,38 @@ class BillogramClient:
             ) from exc
 
     def _get(self, path: str, params: dict | None = None) -> dict:
+        """GET with retries: connection failures and 502/503/504 are tried again (at most
+        BILLOGRAM_RETRIES times, jittered exponential backoff), and a Retry-After up to
+        BILLOGRAM_RETRY_AFTER_CAP seconds is waited out; all inside the call's deadline."""
+        deadline = time.monotonic() + self.deadline
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(path, params, deadline, attempt)
+            except (Unavailable, RateLimited) as exc:
+                wait = self._retry_wait(exc, attempt)
+                if wait is None or time.monotonic() + wait >= deadline:
+                    raise
+                _pause(wait)
+                attempt += 1
+
+    def _retry_wait(self, exc: BillogramError, attempt: int) -> float | None:
+        """Seconds to wait before trying again, or None when the failure is final."""
+        if attempt >= settings.BILLOGRAM_RETRIES or not getattr(exc, "retryable", False):
+            return None
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            return retry_after if retry_after <= settings.BILLOGRAM_RETRY_AFTER_CAP else None
+        if isinstance(exc, RateLimited):
+            return None
+        backoff = settings.BILLOGRAM_BACKOFF * 2**attempt
+        return backoff * (0.5 + random.random() / 2)  # noqa: S311 (jitter, not security)
+
+    def _attempt(self, path, params, deadline, attempt) -> dict:
         started = time.monotonic()
         status = None
         try:
-            response, body = self._fetch(path, params, started + self.deadline)
+            response, body = self._fetch(path, params, deadline)
             status = response.status_code
             return self._decode(response, body)
         finally:
@@ -197,6 +234,7 @@ class BillogramClient:
                     "method": "GET",
                     "path": f"/{path}",
                     "status": status,
+                    "attempt": attempt + 1,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 },
             )
@@ -214,11 +252,11 @@ class BillogramClient:
                 allow_redirects=False,
             )
         except requests.ConnectTimeout as exc:
-            raise Unavailable("Could not connect to Billogram in time.") from exc
+            raise Unavailable("Could not connect to Billogram in time.", retryable=True) from exc
         except requests.Timeout as exc:
             raise UpstreamTimeout() from exc
         except requests.ConnectionError as exc:
-            raise Unavailable("Could not connect to Billogram.") from exc
+            raise Unavailable("Could not connect to Billogram.", retryable=True) from exc
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
             raise Unavailable("The Billogram base URL is not a valid address.") from exc
         except requests.RequestException as exc:
@@ -276,5 +314,8 @@ class BillogramClient:
         if 400 <= status < 500:
             return BadQuery(message, **details)
         if status >= 500:
-            return Unavailable(message, **details)
+            retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+            return Unavailable(
+                message, retryable=status in (502, 503, 504), retry_after=retry_after, **details
+            )
         return BadResponse(f"Billogram answered with unexpected status {status}.", **details)

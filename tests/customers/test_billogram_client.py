@@ -61,6 +61,12 @@ def error_body(code, message, **extra):
     return {"status": code, "data": {"message": message, **extra}}
 
 
+@pytest.fixture(autouse=True)
+def single_attempt(settings):
+    """Parsing and error mapping, one attempt at a time: retries are tested over real sockets."""
+    settings.BILLOGRAM_RETRIES = 0
+
+
 @pytest.fixture
 def mocked():
     with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
