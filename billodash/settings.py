@@ -190,6 +190,8 @@ BILLOGRAM_RETRY_AFTER_CAP = env_float("BILLOGRAM_RETRY_AFTER_CAP", 3.0)
 
 # How long a Billogram answer is reused, in seconds.
 BILLODASH_CACHE_TTL = env_int("BILLODASH_CACHE_TTL", 60)
+# How long an older answer is kept to show, marked as such, while Billogram is failing.
+BILLODASH_STALE_TTL = env_int("BILLODASH_STALE_TTL", 600)
 
 # The built-in Billogram sandbox: on for the embedded default, off in production unless enabled.
 SANDBOX_ENABLED = env_bool("BILLODASH_SANDBOX_ENABLED", not PRODUCTION)

@@ -25,10 +25,31 @@ class Cached:
     value: Any
     fetched_at: datetime
     from_cache: bool = False
+    stale: bool = False  # an older copy, shown because fetching a fresh one failed
 
 
-def fetch_cached(key: str, fetch: Callable[[], Any], *, refresh: bool = False) -> Cached:
-    """The value under `key`, fetched with `fetch()` on a miss (or always, with refresh)."""
+def fetch_cached(
+    key: str,
+    fetch: Callable[[], Any],
+    *,
+    refresh: bool = False,
+    stale_on: tuple[type[Exception], ...] = (),
+) -> Cached:
+    """The value under `key`, fetched with `fetch()` on a miss (or always, with refresh).
+
+    When the fetch fails with one of `stale_on`, an older copy kept for
+    BILLODASH_STALE_TTL seconds is returned instead (marked stale), if there is one.
+    """
+    try:
+        return _fresh_or_fetched(key, fetch, refresh)
+    except stale_on:
+        older = cache.get(f"{key}:stale")
+        if older is None:
+            raise
+        return Cached(older.value, older.fetched_at, from_cache=True, stale=True)
+
+
+def _fresh_or_fetched(key: str, fetch: Callable[[], Any], refresh: bool) -> Cached:
     if not refresh:
         hit = cache.get(key)
         if hit is not None:
@@ -46,6 +67,7 @@ def fetch_cached(key: str, fetch: Callable[[], Any], *, refresh: bool = False) -
 def _fetch_and_store(key: str, fetch: Callable[[], Any]) -> Cached:
     entry = Cached(fetch(), timezone.now())
     cache.set(key, entry, timeout=settings.BILLODASH_CACHE_TTL)
+    cache.set(f"{key}:stale", entry, timeout=settings.BILLODASH_STALE_TTL)
     return entry
 
 

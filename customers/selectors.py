@@ -9,10 +9,18 @@ import hashlib
 import json
 
 from connections.models import BillogramConnection
+from customers import billogram
 from customers.caching import Cached, fetch_cached
 from customers.query import SearchQuery
 
 KEY_PREFIX = "billodash:billogram:v1"
+# Failures of Billogram itself, when an older answer is better than none.
+BILLOGRAM_TROUBLE = (
+    billogram.Unavailable,
+    billogram.UpstreamTimeout,
+    billogram.BadResponse,
+    billogram.RateLimited,
+)
 
 
 class NoActiveConnection(Exception):
@@ -42,6 +50,7 @@ def customer_search(*, user, query: SearchQuery, refresh: bool = False) -> Cache
         cache_key(connection, "customer-list", params),
         lambda: connection.client().list_customers(**params),
         refresh=refresh,
+        stale_on=BILLOGRAM_TROUBLE,
     )
 
 
@@ -52,4 +61,5 @@ def customer_get(*, user, customer_no: int, refresh: bool = False) -> Cached:
         cache_key(connection, "customer", {"customer_no": customer_no}),
         lambda: connection.client().get_customer(customer_no),
         refresh=refresh,
+        stale_on=BILLOGRAM_TROUBLE,
     )
