@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 5000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format clean
+.PHONY: run test deploy-check lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,18 @@ run: $(VENV)/.runtime
 		$(BIN)/python manage.py setup_demo --customers $(DEMO_CUSTOMERS) --url http://$(HOST):$(PORT)/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev deploy-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# Django's deployment checklist on the production profile, with throwaway secrets.
+deploy-check: $(VENV)/.runtime
+	DJANGO_ENV=production ALLOWED_HOSTS=billodash.example.com \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	BILLODASH_CREDENTIAL_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.utils.cache import add_never_cache_headers
 
 LOGGED_IN_AT = "billodash_logged_in_at"
 SEEN_AT = "billodash_seen_at"
@@ -39,3 +40,16 @@ class SessionLimitsMiddleware:
             if now - request.session.get(SEEN_AT, 0) >= RENEW_EVERY_SECONDS:
                 request.session[SEEN_AT] = now
         return self.get_response(request)
+
+
+class NoStoreForUsersMiddleware:
+    """Pages for a logged-in user hold customer data: no browser or proxy may keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
