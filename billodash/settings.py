@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "billodash",
+    "audit",
     "connections",
     "customers",
     "sandbox",
@@ -211,6 +212,9 @@ BILLOGRAM_RETRY_AFTER_CAP = env_float("BILLOGRAM_RETRY_AFTER_CAP", 3.0)
 BILLODASH_CACHE_TTL = env_int("BILLODASH_CACHE_TTL", 60)
 # How long an older answer is kept to show, marked as such, while Billogram is failing.
 BILLODASH_STALE_TTL = env_int("BILLODASH_STALE_TTL", 600)
+
+# Audit entries older than this are deleted by `manage.py prune_audit`.
+BILLODASH_AUDIT_RETENTION_DAYS = env_int("BILLODASH_AUDIT_RETENTION_DAYS", 180)
 
 # The built-in Billogram sandbox: on for the embedded default, off in production unless enabled.
 SANDBOX_ENABLED = env_bool("BILLODASH_SANDBOX_ENABLED", not PRODUCTION)

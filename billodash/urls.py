@@ -26,6 +26,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("settings/connections/", include("connections.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

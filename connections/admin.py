@@ -28,4 +28,6 @@ class BillogramConnectionAdmin(admin.ModelAdmin):
         return super().changeform_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        connection_save(connection=obj, api_password=form.cleaned_data.get("api_password"))
+        connection_save(
+            connection=obj, api_password=form.cleaned_data.get("api_password"), actor=request.user
+        )

@@ -5,14 +5,26 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from connections.crypto import CredentialUnreadable
 from connections.models import BillogramConnection
 from customers import billogram
 
 
+def _audit(actor, connection: BillogramConnection, change: str) -> None:
+    audit_record(
+        user=actor,
+        action=AuditEntry.Action.CONNECTION_CHANGE,
+        outcome=change,
+        details={"connection": connection.pk, "label": connection.label,
+                 "owner": connection.owner.get_username()},
+    )  # fmt: skip
+
+
 @transaction.atomic
 def connection_save(
-    *, connection: BillogramConnection, api_password: str | None
+    *, connection: BillogramConnection, api_password: str | None, actor=None
 ) -> BillogramConnection:
     """Create or update a connection, keeping exactly one active connection per owner.
 
@@ -30,24 +42,31 @@ def connection_save(
         .exists()
     )
     connection.is_active = not others_active
+    created = connection.pk is None
     connection.save()
     connection.refresh_from_db()
+    change = "added" if created else ("updated with a new password" if api_password else "updated")
+    _audit(actor or connection.owner, connection, change)
     return connection
 
 
 @transaction.atomic
-def connection_activate(*, connection: BillogramConnection) -> None:
+def connection_activate(*, connection: BillogramConnection, actor=None) -> None:
     BillogramConnection.objects.filter(owner=connection.owner, is_active=True).exclude(
         pk=connection.pk
     ).update(is_active=False)
     BillogramConnection.objects.filter(pk=connection.pk).update(is_active=True)
     connection.is_active = True
+    _audit(actor or connection.owner, connection, "activated")
 
 
 @transaction.atomic
-def connection_delete(*, connection: BillogramConnection) -> None:
+def connection_delete(*, connection: BillogramConnection, actor=None) -> None:
     """Delete a connection; if it was the active one, the next one by label takes over."""
-    owner, was_active = connection.owner, connection.is_active
+    owner = connection.owner
+    # Read from the database: the object in hand may predate a switch made elsewhere.
+    was_active = BillogramConnection.objects.filter(pk=connection.pk, is_active=True).exists()
+    _audit(actor or owner, connection, "deleted")
     connection.delete()
     if was_active:
         successor = BillogramConnection.objects.filter(owner=owner).first()

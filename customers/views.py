@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from connections.crypto import CredentialUnreadable
 from customers.api_fields import FILTER_FIELDS
 from customers.billogram import BillogramError, NotFound
@@ -49,14 +51,21 @@ def customer_list(request):
         "filter_types": ADVANCED_FILTER_TYPES,
         "filter_fields": FILTER_FIELDS,
     }
+    audit = {
+        "user": request.user,
+        "action": AuditEntry.Action.SEARCH,
+        "details": query.billogram_params(),
+    }
     try:
         result = customer_search(user=request.user, query=query, refresh=refresh)
     except NoActiveConnection:
         return _to_settings(request)
     except UPSTREAM_FAILURES as exc:
         problem = explain(exc)
+        audit_record(**audit, outcome=f"failed: {problem.status}")
         context["problem"] = problem
         return render(request, "customers/search.html", context, status=problem.status)
+    audit_record(**audit, outcome="stale copy" if result.stale else "ok")
     if refresh:
         return redirect(_search_url(query))  # the fresh answer is cached for this clean URL
     pager = Pager(query, result.value.total_count)
@@ -88,15 +97,23 @@ def customer_detail(request, customer_no: int):
     back = _safe_back(request)
     refresh = request.GET.get("refresh") == "1"
     context = {"customer_no": customer_no, "back": back}
+    audit = {
+        "user": request.user,
+        "action": AuditEntry.Action.CUSTOMER_VIEW,
+        "details": {"customer_no": customer_no},
+    }
     try:
         result = customer_get(user=request.user, customer_no=customer_no, refresh=refresh)
     except NoActiveConnection:
         return _to_settings(request)
     except NotFound:
+        audit_record(**audit, outcome="not found")
         return render(request, "customers/not_found.html", context, status=404)
     except UPSTREAM_FAILURES as exc:
         context["problem"] = explain(exc)
+        audit_record(**audit, outcome=f"failed: {context['problem'].status}")
         return render(request, "customers/detail.html", context, status=context["problem"].status)
+    audit_record(**audit, outcome="stale copy" if result.stale else "ok")
     if refresh:
         return redirect(f"{request.path}?{urlencode({'back': back})}")
     context.update(
