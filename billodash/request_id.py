@@ -3,7 +3,6 @@
 Kept free of Django imports so the logging configuration can load it before apps are ready.
 """
 
-import logging
 import re
 import uuid
 from contextvars import ContextVar
@@ -32,11 +31,3 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
-
-
-class RequestIdLogFilter(logging.Filter):
-    """Adds the current request's id to every log record (or "-" outside a request)."""
-
-    def filter(self, record):
-        record.request_id = current_request_id.get()
-        return True

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "billodash.request_id.RequestIdMiddleware",
+    "billodash.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,23 +223,36 @@ SANDBOX_FAULTS = env_str("BILLODASH_SANDBOX_FAULTS", "")
 # Where the demo login's connection finds the sandbox (the address `make run` serves on).
 SANDBOX_BASE_URL = env_str("BILLODASH_SANDBOX_URL", "http://127.0.0.1:8000/sandbox/api/v2")
 
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "billodash.request_id.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "billodash.logs.RequestIdLogFilter"},
+        "redact": {"()": "billodash.logs.RedactSecretsFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "plain": {
+            "()": "billodash.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "billodash.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # urllib3 logs full URLs at DEBUG; keep it quiet.
         "urllib3": {"level": "INFO"},
+        # billodash.request writes one line per request; Django's own would repeat it.
+        "django.server": {"level": "WARNING"},
     },
 }

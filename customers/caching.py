@@ -8,6 +8,7 @@ Django's cache, this holds across processes that share the cache (Redis), not ju
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+
+# How the current request's data was found ("hit", "miss", "stale"), for the request log.
+cache_use: ContextVar[str | None] = ContextVar("cache_use", default=None)
 
 LOCK_SECONDS = 30  # longer than any single Billogram call may take (BILLOGRAM_DEADLINE)
 POLL_SECONDS = 0.02
@@ -41,12 +45,15 @@ def fetch_cached(
     BILLODASH_STALE_TTL seconds is returned instead (marked stale), if there is one.
     """
     try:
-        return _fresh_or_fetched(key, fetch, refresh)
+        found = _fresh_or_fetched(key, fetch, refresh)
     except stale_on:
         older = cache.get(f"{key}:stale")
         if older is None:
             raise
+        cache_use.set("stale")
         return Cached(older.value, older.fetched_at, from_cache=True, stale=True)
+    cache_use.set("hit" if found.from_cache else "miss")
+    return found
 
 
 def _fresh_or_fetched(key: str, fetch: Callable[[], Any], refresh: bool) -> Cached:
