@@ -1,4 +1,4 @@
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -83,14 +83,16 @@ def customer_list(request):
 
 
 def _safe_back(request) -> str:
-    """Where "back to results" goes: only ever a search page of this site."""
+    """Where "back to results" goes: only ever the search page of this site."""
     back = request.GET.get("back", "")
+    parts = urlsplit(back)
+    search = reverse("customers:search")
     inside = url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    if inside and back.startswith(reverse("customers:search")) and "\\" not in back:
+    if inside and not parts.scheme and not parts.netloc and parts.path == search:
         return back
-    return reverse("customers:search")
+    return search
 
 
 def customer_detail(request, customer_no: int):
