@@ -9,11 +9,10 @@ from customers.api_fields import (
     ORDER_FIELDS,
     SPECIAL_SEARCH_FIELD,
 )
-from customers.query import DEFAULT_PAGE_SIZE, PAGE_SIZES, SearchQuery
+from customers.query import DEFAULT_PAGE_SIZE, MAX_PAGE, PAGE_SIZES, SearchQuery
 
 FILTER_PARAMS = ("filter_type", "filter_field", "filter_value")
 ADVANCED_FILTER_TYPES = {k: v for k, v in FILTER_TYPES.items() if k != "special"}
-MAX_PAGE = 1_000_000
 
 
 class CustomerSearchForm(forms.Form):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from math import ceil
 
-from customers.query import SearchQuery
+from customers.query import MAX_PAGE, SearchQuery
 
 NEARBY = 2  # page numbers shown on each side of the current one
 
@@ -22,7 +22,7 @@ class Pager:
 
     @property
     def last_page(self) -> int:
-        return max(1, ceil(self.total_count / self.query.page_size))
+        return min(MAX_PAGE, max(1, ceil(self.total_count / self.query.page_size)))
 
     @property
     def first_shown(self) -> int:

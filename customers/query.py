@@ -12,6 +12,7 @@ from customers.api_fields import SPECIAL_SEARCH_FIELD
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+MAX_PAGE = 1_000_000  # far past any real account; keeps page numbers sane
 DEFAULT_ORDER_FIELD = "customer_no"
 DEFAULT_ORDER_DIRECTION = "asc"
 QUICK_SEARCH = ("special", SPECIAL_SEARCH_FIELD)
