@@ -93,6 +93,11 @@ def connection_test(*, connection: BillogramConnection) -> ConnectionTestResult:
             f"{exc.message}). Check both, and that they belong to this environment: "
             "sandbox and production credentials are separate.",
         )
+    except billogram.RateLimited as exc:
+        wait = f" {round(exc.retry_after)} s" if exc.retry_after is not None else " a moment"
+        return ConnectionTestResult(
+            False, f"Billogram asks to wait{wait} before the next request; test again then."
+        )
     except billogram.UpstreamTimeout as exc:
         return ConnectionTestResult(
             False, f"Billogram at {connection.base_url} did not answer in time: {exc.message}"
