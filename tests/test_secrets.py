@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 
 from connections.models import BillogramConnection
@@ -83,3 +84,26 @@ def test_the_api_password_never_appears_in_pages_or_logs(
             assert secret not in record.getMessage()
             assert secret not in repr(record.__dict__)
     assert not re.search(r"gAAAA[\w-]{20,}", "".join(pages)), "a Fernet token reached a page"
+
+
+def test_an_error_email_never_carries_the_api_password(client, db, settings, monkeypatch):
+    settings.ADMINS = [("Ops", "ops@example.com")]
+    user = get_user_model().objects.create_user("alice", password=LOGIN_PASSWORD)
+    client.force_login(user)
+    client.raise_request_exception = False
+
+    def explode(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("connections.views.connection_save", explode)
+    response = client.post(reverse("connections:add"), {
+        "label": "Acme", "environment": "sandbox", "api_user": "acme-api",
+        "api_password": SENTINEL,
+    })  # fmt: skip
+
+    assert response.status_code == 500
+    assert SENTINEL not in response.content.decode()
+    (email,) = mail.outbox
+    everything = email.body + "".join(str(part) for part, *_ in email.alternatives)
+    assert "the database went away" in everything  # the report itself was sent
+    assert SENTINEL not in everything
