@@ -27,7 +27,12 @@ run: $(VENV)/.runtime
 		$(BIN)/python manage.py setup_demo --customers $(DEMO_CUSTOMERS) --url http://$(HOST):$(PORT)/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev deploy-check
+# Browser tests need Chromium; Debian's package, installed once (make test runs as root in CI).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(VENV)/.dev $(CHROMIUM) deploy-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
