@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 5000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test deploy-check lint format clean
+.PHONY: run test deploy-check load lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ deploy-check: $(VENV)/.runtime
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	BILLODASH_CREDENTIAL_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# A bounded load test on loopback: healthy sandbox, then the sandbox failing 20% with 503.
+load: $(VENV)/.runtime
+	mkdir -p test-output
+	$(BIN)/python scripts/load.py --users 50 --seconds 60 --json test-output/load-healthy.json
+	$(BIN)/python scripts/load.py --users 50 --seconds 60 \
+		--faults fault=error_503,fault_rate=0.2 --json test-output/load-503.json
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
