@@ -11,7 +11,8 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
     "import django; django.setup(); from django.conf import settings; "
-    "print(settings.DEBUG, settings.SANDBOX_ENABLED, settings.SESSION_COOKIE_SECURE)"
+    "print(settings.DEBUG, settings.SANDBOX_ENABLED, settings.SESSION_COOKIE_SECURE,"
+    " settings.SESSION_COOKIE_NAME)"
 )
 PRODUCTION = {
     "DJANGO_ENV": "production",
@@ -55,7 +56,7 @@ def test_production_runs_with_debug_off_secure_cookies_and_no_sandbox(tmp_path):
     result = _start(PRODUCTION, tmp_path)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "False", "True"]
+    assert result.stdout.split() == ["False", "False", "True", "__Host-sessionid"]
 
 
 def test_production_can_enable_the_sandbox_explicitly(tmp_path):

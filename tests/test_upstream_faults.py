@@ -1,6 +1,7 @@
 """Every fault the sandbox can inject ends in a clear page with a fitting status and a
 request id, on the search page, the detail page and the connection test alike."""
 
+import logging
 import time
 
 import pytest
@@ -24,6 +25,23 @@ FAULTS = {
     "stall_body": ({"fault": "stall_body", "stall_seconds": 0.9}, 504, "did not answer in time"),
 }
 CONNECTION_TEST_WORDS = {504: "did not answer in time", 429: "wait 30 s"}
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_any_log(caplog):
+    """Every logger at DEBUG for the test; afterwards no record may hold the API password."""
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
+    levels = [(logger, logger.level) for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    caplog.set_level(logging.DEBUG)
+    yield
+    for logger, level in levels:
+        logger.setLevel(level)
+    records = caplog.get_records("call")
+    assert any(record.name == "billodash.billogram" for record in records)
+    for record in records:
+        assert SENTINEL not in record.getMessage() and SENTINEL not in repr(record.__dict__)
 
 
 @pytest.fixture
