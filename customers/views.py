@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -23,7 +24,18 @@ UPSTREAM_FAILURES = (BillogramError, CredentialUnreadable)
 
 def _to_settings(request):
     messages.info(request, "Add your Billogram API user to start searching customers.")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("connections:list"))
     return redirect("connections:list")
+
+
+def _render_search(request, context, status=200):
+    """The whole page, or for htmx just the part it swaps (with the URL to show)."""
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "customers/_search_page.html", context, status=status)
+        response["HX-Push-Url"] = request.get_full_path()
+        return response
+    return render(request, "customers/search.html", context, status=status)
 
 
 def _search_url(query: SearchQuery) -> str:
@@ -64,7 +76,7 @@ def customer_list(request):
         problem = explain(exc)
         audit_record(**audit, outcome=f"failed: {problem.status}")
         context["problem"] = problem
-        return render(request, "customers/search.html", context, status=problem.status)
+        return _render_search(request, context, status=problem.status)
     audit_record(**audit, outcome="stale copy" if result.stale else "ok")
     if refresh:
         return redirect(_search_url(query))  # the fresh answer is cached for this clean URL
@@ -79,7 +91,7 @@ def customer_list(request):
         clear_querystring=query.without_filter().querystring(),
         refresh_querystring="?" + urlencode([*query.canonical_params(), ("refresh", "1")]),
     )
-    return render(request, "customers/search.html", context)
+    return _render_search(request, context)
 
 
 def _safe_back(request) -> str:
