@@ -7,6 +7,9 @@ from customers.billogram import BillogramClient
 
 PRODUCTION_BASE_URL = "https://billogram.com/api/v2"
 SANDBOX_BASE_URL = "https://sandbox.billogram.com/api/v2"
+# Billogram's web app, per environment. The customer page path is not in the public API
+# documentation; it follows the app's own URLs as seen by its users.
+WEB_APP_URLS = {"production": "https://billogram.com", "sandbox": "https://sandbox.billogram.com"}
 
 
 class BillogramConnection(models.Model):
@@ -58,6 +61,11 @@ class BillogramConnection(models.Model):
         if self.environment == self.Environment.SANDBOX:
             return SANDBOX_BASE_URL
         return self.custom_base_url.rstrip("/")
+
+    def web_url_for_customer(self, customer_no: int) -> str | None:
+        """The customer in Billogram's web app, or None for a custom environment."""
+        base = WEB_APP_URLS.get(self.environment)
+        return f"{base}/customers/{customer_no}" if base else None
 
     def set_api_password(self, raw_password: str) -> None:
         self.api_password_encrypted = crypto.encrypt(raw_password)

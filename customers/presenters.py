@@ -45,6 +45,29 @@ class Row:
 class Section:
     title: str
     rows: list[Row]
+    address_lines: tuple[str, ...] = ()  # for addresses: the lines as on an envelope
+
+
+def postal_lines(address: Address | None) -> tuple[str, ...]:
+    """An address in the order it is written on an envelope, empty parts left out."""
+    if address is None:
+        return ()
+    name = " ".join(filter(None, [address.name, address.additional_name, address.family_name]))
+    careof = address.careof
+    if careof and not careof.lower().startswith("c/o"):
+        careof = f"c/o {careof}"
+    town = " ".join(filter(None, [address.zipcode, address.city]))
+    parts = [
+        name, address.organization, careof,
+        f"Attn: {address.attention}" if address.attention else None,
+        address.address_line_1, address.address_line_2, address.address_line_3,
+        address.dependent_locality, town, address.administrative_area, address.country,
+    ]  # fmt: skip
+    return tuple(part for part in parts if part)
+
+
+def _address_section(title: str, address: Address | None) -> Section:
+    return Section(title, _block_rows(address, Address, ADDRESS_LABELS), postal_lines(address))
 
 
 def _when(value: datetime | None) -> str | None:
@@ -86,13 +109,10 @@ def customer_sections(customer: Customer) -> list[Section]:
                 Row("Phone", contact.phone if contact else None),
             ],
         ),
-        Section("Address", _block_rows(customer.address, Address, ADDRESS_LABELS)),
-        Section(
-            "Delivery address", _block_rows(customer.delivery_address, Address, ADDRESS_LABELS)
-        ),
-        Section(
-            "Permanent establishment address",
-            _block_rows(customer.permanent_establishment_address, Address, ADDRESS_LABELS),
+        _address_section("Address", customer.address),
+        _address_section("Delivery address", customer.delivery_address),
+        _address_section(
+            "Permanent establishment address", customer.permanent_establishment_address
         ),
         Section(
             "Payment settings",

@@ -16,7 +16,12 @@ from customers.forms import ADVANCED_FILTER_TYPES, CustomerSearchForm
 from customers.paging import Pager
 from customers.presenters import customer_sections
 from customers.query import PAGE_SIZES, SearchQuery
-from customers.selectors import NoActiveConnection, customer_get, customer_search
+from customers.selectors import (
+    NoActiveConnection,
+    active_connection,
+    customer_get,
+    customer_search,
+)
 from customers.tables import CustomerTable
 
 UPSTREAM_FAILURES = (BillogramError, CredentialUnreadable)
@@ -134,5 +139,6 @@ def customer_detail(request, customer_no: int):
         result=result,
         customer=result.value,
         sections=customer_sections(result.value),
+        web_url=active_connection(user=request.user).web_url_for_customer(customer_no),
     )
     return render(request, "customers/detail.html", context)
