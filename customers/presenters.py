@@ -45,7 +45,8 @@ class Row:
 class Section:
     title: str
     rows: list[Row]
-    address_lines: tuple[str, ...] = ()  # for addresses: the lines as on an envelope
+    is_address: bool = False
+    address_lines: tuple[str, ...] = ()  # the lines as on an envelope
 
 
 def postal_lines(address: Address | None) -> tuple[str, ...]:
@@ -67,7 +68,8 @@ def postal_lines(address: Address | None) -> tuple[str, ...]:
 
 
 def _address_section(title: str, address: Address | None) -> Section:
-    return Section(title, _block_rows(address, Address, ADDRESS_LABELS), postal_lines(address))
+    rows = _block_rows(address, Address, ADDRESS_LABELS)
+    return Section(title, rows, is_address=True, address_lines=postal_lines(address))
 
 
 def _when(value: datetime | None) -> str | None:
