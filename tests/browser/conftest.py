@@ -71,3 +71,9 @@ def log_in(page, live_server, username):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/customers/**")
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A common laptop-to-desktop width, so screenshots show the whole table."""
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 900}}
