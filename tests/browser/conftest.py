@@ -39,7 +39,8 @@ def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(page, name):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        # caret="initial": hiding the caret would inject a style the page's CSP rightly blocks.
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
 
     return take
 

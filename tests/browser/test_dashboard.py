@@ -19,9 +19,13 @@ def numbers(page) -> list[int]:
 
 @pytest.fixture
 def alice(page, live_server, staff):
+    """Alice logged in; afterwards, no page may have broken the Content-Security-Policy."""
     staff("alice", customers=CUSTOMERS)
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
     log_in(page, live_server, "alice")
-    return page
+    yield page
+    assert violations == []
 
 
 def test_searching_each_way_finds_the_right_customers(alice, live_server, screenshot):
