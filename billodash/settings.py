@@ -227,6 +227,10 @@ BILLODASH_CACHE_TTL = env_int("BILLODASH_CACHE_TTL", 60)
 # How long an older answer is kept to show, marked as such, while Billogram is failing.
 BILLODASH_STALE_TTL = env_int("BILLODASH_STALE_TTL", 600)
 
+# CSV export: the most rows one export may hold, and Billogram pages fetched at once.
+BILLODASH_EXPORT_MAX_ROWS = env_int("BILLODASH_EXPORT_MAX_ROWS", 100_000)
+BILLODASH_EXPORT_IN_FLIGHT = env_int("BILLODASH_EXPORT_IN_FLIGHT", 4)
+
 # Audit entries older than this are deleted by `manage.py prune_audit`.
 BILLODASH_AUDIT_RETENTION_DAYS = env_int("BILLODASH_AUDIT_RETENTION_DAYS", 180)
 

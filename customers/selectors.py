@@ -10,8 +10,11 @@ import json
 
 from connections.models import BillogramConnection
 from customers import billogram
+from customers.billogram import BillogramClient
 from customers.caching import Cached, fetch_cached
+from customers.export import EXPORT_PAGE_SIZE
 from customers.query import SearchQuery
+from customers.records import CustomerPage
 
 KEY_PREFIX = "billodash:billogram:v1"
 # Failures of Billogram itself, when an older answer is better than none.
@@ -63,3 +66,11 @@ def customer_get(*, user, customer_no: int, refresh: bool = False) -> Cached:
         refresh=refresh,
         stale_on=BILLOGRAM_TROUBLE,
     )
+
+
+def customer_export_start(*, user, query: SearchQuery) -> tuple[BillogramClient, CustomerPage]:
+    """The client for the user's active connection and the export's first page (uncached:
+    an export reads the account as it is now)."""
+    client = active_connection(user=user).client()
+    params = {**query.billogram_params(), "page": 1, "page_size": EXPORT_PAGE_SIZE}
+    return client, client.list_customers(**params)

@@ -1,8 +1,11 @@
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -12,6 +15,7 @@ from connections.crypto import CredentialUnreadable
 from customers.api_fields import FILTER_FIELDS
 from customers.billogram import BillogramError, NotFound
 from customers.errors import explain
+from customers.export import export_lines
 from customers.forms import ADVANCED_FILTER_TYPES, CustomerSearchForm
 from customers.paging import Pager
 from customers.presenters import customer_sections
@@ -19,6 +23,7 @@ from customers.query import PAGE_SIZES, SearchQuery
 from customers.selectors import (
     NoActiveConnection,
     active_connection,
+    customer_export_start,
     customer_get,
     customer_search,
 )
@@ -95,6 +100,7 @@ def customer_list(request):
         table=CustomerTable(result.value.customers, query=query),
         clear_querystring=query.without_filter().querystring(),
         refresh_querystring="?" + urlencode([*query.canonical_params(), ("refresh", "1")]),
+        export_querystring=query.with_page_size(25).querystring(),
     )
     return _render_search(request, context)
 
@@ -142,3 +148,40 @@ def customer_detail(request, customer_no: int):
         web_url=active_connection(user=request.user).web_url_for_customer(customer_no),
     )
     return render(request, "customers/detail.html", context)
+
+
+def customer_export(request):
+    """Every customer matching the search, as a streamed CSV download."""
+    query = CustomerSearchForm(request.GET).to_query()
+    back = _search_url(query.with_page(1))
+    audit = {
+        "user": request.user,
+        "action": AuditEntry.Action.EXPORT,
+        "details": query.billogram_params(),
+    }
+    try:
+        client, first = customer_export_start(user=request.user, query=query)
+    except NoActiveConnection:
+        return _to_settings(request)
+    except UPSTREAM_FAILURES as exc:
+        problem = explain(exc)
+        audit_record(**audit, outcome=f"failed: {problem.status}")
+        messages.error(request, f"The export could not start. {problem.message}")
+        return redirect(back)
+    limit = settings.BILLODASH_EXPORT_MAX_ROWS
+    if first.total_count > limit:
+        audit_record(**audit, outcome=f"refused: {first.total_count} rows")
+        messages.error(
+            request,
+            f"This search matches {first.total_count:,} customers; an export holds at most "
+            f"{limit:,}. Narrow the search and export again.",
+        )
+        return redirect(back)
+    audit_record(**audit, outcome=f"started: {first.total_count} rows")
+    lines = export_lines(
+        client=client, query=query, first=first, in_flight=settings.BILLODASH_EXPORT_IN_FLIGHT
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
+    return response
