@@ -290,7 +290,9 @@ def test_twenty_simultaneous_cold_searches_make_one_billogram_call(
 ):
     acme.latency_ms = 200
     acme.save()
-    query = SearchQuery(filter_type="field-search", filter_field="name", filter_value="son")
+    # No filter: under many simultaneous requests (what a regression here would cause), the
+    # sandbox's filtered queries can deadlock on live_server's shared in-memory SQLite.
+    query = SearchQuery(page_size=10, order_field="name", order_direction="desc")
     start = threading.Barrier(20)
     results, failures = [], []
 
@@ -312,6 +314,5 @@ def test_twenty_simultaneous_cold_searches_make_one_billogram_call(
     assert failures == []
     assert len(results) == 20
     assert len(upstream_calls) == 1
-    assert len({result.value.total_count for result in results}) == 1
-    assert results[0].value.total_count > 0
+    assert {result.value.total_count for result in results} == {40}
     assert sum(not result.from_cache for result in results) == 1
