@@ -14,11 +14,7 @@ import argparse
 import json
 import os
 import random
-import re
 import secrets
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,58 +24,21 @@ from collections import Counter
 from pathlib import Path
 
 import requests
+from harness import (
+    PYTHON,
+    ROOT,
+    free_port,
+    gunicorn,
+    log_in,
+    manage,
+    percentile,
+    stop,
+    wait_until_up,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 TERMS = ["an", "berg", "son", "ström", "göteborg", "malmö", "example.se", "55", "1", "lund"]
 SORTS = ["name", "org_no", "contact:email", "address:city", "created_at", "customer_no"]
 CLEAR_MESSAGES = ("Request id:", "Billogram")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-
-
-def gunicorn(env, port, workers, threads):
-    return subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "billodash.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
-         "--timeout", "40", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-def wait_until_up(url, seconds=30):
-    give_up = time.monotonic() + seconds
-    while time.monotonic() < give_up:
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not come up")
-
-
-def log_in(base, username, password) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{base}/accounts/login/", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    answer = session.post(
-        f"{base}/accounts/login/",
-        data={"username": username, "password": password, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{base}/accounts/login/"},
-        timeout=30,
-    )
-    if "/customers/" not in answer.url:
-        raise SystemExit(f"login failed for {username}")
-    return session
 
 
 def user_loop(base, session, stop_at, customers, results, lock, rng):
@@ -110,10 +69,6 @@ def user_loop(base, session, stop_at, customers, results, lock, rng):
         )
         with lock:
             results.append((action, status, elapsed, clear))
-
-
-def percentile(values, p):
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if values else 0.0
 
 
 def main():
@@ -180,10 +135,7 @@ def main():
             thread.join()
         wall = time.monotonic() - started
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
+        stop(processes)
 
     latencies = [r[2] for r in results]
     statuses = Counter(str(r[1]) for r in results)
