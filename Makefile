@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 5000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test deploy-check load lint format clean
+.PHONY: run test deploy-check load bench lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ load: $(VENV)/.runtime
 	$(BIN)/python scripts/load.py --users 50 --seconds 60 --json test-output/load-healthy.json
 	$(BIN)/python scripts/load.py --users 50 --seconds 60 \
 		--faults fault=error_503,fault_rate=0.2 --json test-output/load-503.json
+
+# The benchmark: sandbox upstream with 50 ms latency and 10,000 customers, billodash in gunicorn;
+# prints a table and writes test-output/bench.json.
+bench: $(VENV)/.runtime
+	$(BIN)/python scripts/bench.py
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

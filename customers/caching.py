@@ -87,5 +87,9 @@ def _wait_for_winner(key: str, lock_key: str, fetch: Callable[[], Any]) -> Cache
         if hit is not None:
             return Cached(hit.value, hit.fetched_at, from_cache=True)
         if cache.get(lock_key) is None:
+            # The winner finished between the two reads above, or failed: look once more.
+            hit = cache.get(key)
+            if hit is not None:
+                return Cached(hit.value, hit.fetched_at, from_cache=True)
             break  # the winner failed: try ourselves rather than show its error blindly
     return _fetch_and_store(key, fetch)

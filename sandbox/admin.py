@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sandbox.models import SandboxAccount, SandboxApiUser
+from sandbox.models import SandboxAccount, SandboxApiUser, SandboxCustomer
 
 
 class ApiUserInline(admin.TabularInline):
@@ -15,3 +15,17 @@ class ApiUserInline(admin.TabularInline):
 class SandboxAccountAdmin(admin.ModelAdmin):
     list_display = ["name", "latency_ms", "jitter_ms", "fault", "fault_rate"]
     inlines = [ApiUserInline]
+
+
+@admin.register(SandboxCustomer)
+class SandboxCustomerAdmin(admin.ModelAdmin):
+    """The sandbox's customers in Django's admin, 100 per page in customer-number order."""
+
+    list_display = [
+        "customer_no", "name", "org_no", "company_type", "contact_name", "contact_email",
+        "contact_phone", "address_city", "address_country", "created_at",
+    ]  # fmt: skip
+    list_filter = ["account__name"]
+    list_per_page = 100
+    ordering = ["customer_no"]
+    show_full_result_count = True
