@@ -3,13 +3,12 @@
 from html import escape
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from connections.models import BillogramConnection
 from sandbox.models import SandboxCustomer
+from tests.helpers import connected_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,13 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _browser_for(username, account, sandbox_account, sandbox_url, seed):
     sandbox_account(account, customers=20, seed=seed, api_user=f"{username}-api",
                     api_key=f"{username}-key")  # fmt: skip
-    user = get_user_model().objects.create_user(username, password="pw")
-    connection = BillogramConnection(
-        owner=user, label=account, environment="custom", custom_base_url=sandbox_url,
-        api_user=f"{username}-api", is_active=True,
-    )  # fmt: skip
-    connection.set_api_password(f"{username}-key")
-    connection.save()
+    user = connected_user(username, base_url=sandbox_url, label=account,
+                          api_user=f"{username}-api", api_key=f"{username}-key")  # fmt: skip
     browser = Client()
     browser.force_login(user)
     return browser

@@ -5,12 +5,11 @@ import json
 import logging
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
 from billodash.logs import JsonFormatter
-from connections.models import BillogramConnection
+from tests.helpers import connected_user
 
 SENTINEL = "SENTINEL-log-secret-93f1"
 
@@ -67,14 +66,8 @@ def test_each_request_and_billogram_call_is_one_structured_line(
     client, json_lines, sandbox_account, sandbox_url
 ):
     cache.clear()
-    user = get_user_model().objects.create_user("alice", password="pw")
     sandbox_account("acme", customers=8, api_key=SENTINEL)
-    connection = BillogramConnection(
-        owner=user, label="Acme", environment="custom", custom_base_url=sandbox_url,
-        api_user="acme-api", is_active=True,
-    )  # fmt: skip
-    connection.set_api_password(SENTINEL)
-    connection.save()
+    user = connected_user("alice", base_url=sandbox_url, api_key=SENTINEL)
     client.force_login(user)
 
     first = client.get(reverse("customers:search"))

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
-from connections.models import BillogramConnection
+from tests.helpers import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SENTINEL = "SENTINEL-fault-api-password"
@@ -52,12 +52,7 @@ def alice(client, sandbox_account, sandbox_url, settings):
     cache.clear()
     user = get_user_model().objects.create_user("alice", password="pw")
     account = sandbox_account("acme", customers=10, api_key=SENTINEL)
-    connection = BillogramConnection(
-        owner=user, label="Acme", environment="custom", custom_base_url=sandbox_url,
-        api_user="acme-api", is_active=True,
-    )  # fmt: skip
-    connection.set_api_password(SENTINEL)
-    connection.save()
+    connection = connect(user, base_url=sandbox_url, api_key=SENTINEL)
     client.force_login(user)
     yield user, account, connection
     # Let the sandbox finish a slow answer while its test database still exists.

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from connections.models import BillogramConnection
+from tests.helpers import connect
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
 # test itself (fixtures) are still synchronous and safe.
@@ -55,12 +55,8 @@ def staff(transactional_db, sandbox_account, sandbox_url, live_server):
         sandbox_account(account, customers=customers, seed=seed,
                         api_user=f"{username}-api", api_key=f"{username}-key")  # fmt: skip
         user = get_user_model().objects.create_user(username, password=PASSWORD)
-        connection = BillogramConnection(
-            owner=user, label=f"{username.title()} Co", environment="custom",
-            custom_base_url=sandbox_url, api_user=f"{username}-api", is_active=True,
-        )  # fmt: skip
-        connection.set_api_password(f"{username}-key")
-        connection.save()
+        connect(user, base_url=sandbox_url, label=f"{username.title()} Co",
+                api_user=f"{username}-api", api_key=f"{username}-key")  # fmt: skip
         return user
 
     return make

@@ -6,18 +6,17 @@ import io
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from werkzeug import Response
 
 from audit.models import AuditEntry
-from connections.models import BillogramConnection
 from customers import billogram
 from customers.billogram import BillogramClient
 from customers.export import HEADERS, export_lines, neutralise
 from customers.query import SearchQuery
 from customers.records import Customer, CustomerPage
 from sandbox.models import SandboxCustomer
+from tests.helpers import connected_user
 
 SENTINEL = "SENTINEL-export-api-password"
 
@@ -46,14 +45,8 @@ def test_headers_are_readable_and_flatten_nested_fields():
 
 @pytest.fixture
 def alice(client, transactional_db, sandbox_account, sandbox_url):
-    user = get_user_model().objects.create_user("alice", password="pw")
     sandbox_account("acme", customers=250, api_key=SENTINEL)
-    connection = BillogramConnection(
-        owner=user, label="Acme", environment="custom", custom_base_url=sandbox_url,
-        api_user="acme-api", is_active=True,
-    )  # fmt: skip
-    connection.set_api_password(SENTINEL)
-    connection.save()
+    user = connected_user("alice", base_url=sandbox_url, api_key=SENTINEL)
     client.force_login(user)
     return client
 

@@ -8,25 +8,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from connections.models import BillogramConnection
+from tests.helpers import connect
 
 
 @pytest.fixture
 def alice(db):
     return get_user_model().objects.create_user("alice", password="correct horse battery")
-
-
-def _connect(user, base_url, api_user="acme-api", api_key="acme-key"):
-    connection = BillogramConnection(
-        owner=user,
-        label="Acme",
-        environment=BillogramConnection.Environment.CUSTOM,
-        custom_base_url=base_url,
-        api_user=api_user,
-        is_active=True,
-    )
-    connection.set_api_password(api_key)
-    connection.save()
-    return connection
 
 
 def test_it_requires_login(client, db):
@@ -62,7 +49,7 @@ def test_it_opens_on_the_customer_search_of_the_active_connection(
     client, alice, sandbox_account, sandbox_url
 ):
     sandbox_account("acme", customers=37)
-    _connect(alice, sandbox_url)
+    connect(alice, base_url=sandbox_url)
     client.force_login(alice)
 
     page = client.get(reverse("home"), follow=True).content.decode()
@@ -76,7 +63,7 @@ def test_it_shows_why_billogram_refused_and_never_the_password(
     client, alice, sandbox_account, sandbox_url
 ):
     sandbox_account("acme", customers=3)
-    _connect(alice, sandbox_url, api_key="SENTINEL-wrong-password")
+    connect(alice, base_url=sandbox_url, api_key="SENTINEL-wrong-password")
     client.force_login(alice)
 
     response = client.get(reverse("customers:search"))

@@ -4,12 +4,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from connections.models import BillogramConnection
+from tests.helpers import connected_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SEARCH = reverse("customers:search") + "?filter_type=special&filter_field=search&filter_value=a"
@@ -22,13 +21,7 @@ def alice_on_a_failing_sandbox(client, sandbox_account, sandbox_url, settings):
     settings.BILLODASH_STALE_TTL = 600
     cache.clear()
     account = sandbox_account("acme", customers=30)
-    alice = get_user_model().objects.create_user("alice", password="pw")
-    connection = BillogramConnection(
-        owner=alice, label="Acme", environment="custom", custom_base_url=sandbox_url,
-        api_user="acme-api", is_active=True,
-    )  # fmt: skip
-    connection.set_api_password("acme-key")
-    connection.save()
+    alice = connected_user("alice", base_url=sandbox_url)
     client.force_login(alice)
 
     def break_sandbox():
