@@ -7,9 +7,13 @@ import json
 import logging
 import re
 import time
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from billodash.request_id import current_request_id
+
+# How the current request's Billogram data was found ("hit", "miss", "stale"); set by the cache.
+cache_use: ContextVar[str | None] = ContextVar("cache_use", default=None)
 
 # Fields a log record may carry as `extra` that belong in the structured line.
 FIELDS = (
@@ -108,8 +112,6 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from customers.caching import cache_use
-
         started = time.monotonic()
         token = cache_use.set(None)
         try:

@@ -10,6 +10,7 @@ from audit.services import audit_record
 from connections.crypto import CredentialUnreadable
 from connections.models import BillogramConnection
 from customers import billogram
+from customers.errors import wait_phrase
 
 
 def _audit(actor, connection: BillogramConnection, change: str) -> None:
@@ -94,9 +95,9 @@ def connection_test(*, connection: BillogramConnection) -> ConnectionTestResult:
             "sandbox and production credentials are separate.",
         )
     except billogram.RateLimited as exc:
-        wait = f" {round(exc.retry_after)} s" if exc.retry_after is not None else " a moment"
         return ConnectionTestResult(
-            False, f"Billogram asks to wait{wait} before the next request; test again then."
+            False,
+            f"Billogram asks to wait {wait_phrase(exc)} before the next request; test again then.",
         )
     except billogram.UpstreamTimeout as exc:
         return ConnectionTestResult(

@@ -8,8 +8,7 @@ Django's cache, this holds across processes that share the cache (Redis), not ju
 import time
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-# How the current request's data was found ("hit", "miss", "stale"), for the request log.
-cache_use: ContextVar[str | None] = ContextVar("cache_use", default=None)
+from billodash.logs import cache_use
 
 LOCK_SECONDS = 30  # longer than any single Billogram call may take (BILLOGRAM_DEADLINE)
 POLL_SECONDS = 0.02
@@ -51,7 +49,7 @@ def fetch_cached(
         if older is None:
             raise
         cache_use.set("stale")
-        return Cached(older.value, older.fetched_at, from_cache=True, stale=True)
+        return replace(older, from_cache=True, stale=True)
     cache_use.set("hit" if found.from_cache else "miss")
     return found
 
@@ -60,7 +58,7 @@ def _fresh_or_fetched(key: str, fetch: Callable[[], Any], refresh: bool) -> Cach
     if not refresh:
         hit = cache.get(key)
         if hit is not None:
-            return Cached(hit.value, hit.fetched_at, from_cache=True)
+            return replace(hit, from_cache=True)
     lock_key, token = f"{key}:lock", uuid.uuid4().hex
     if refresh or cache.add(lock_key, token, timeout=LOCK_SECONDS):
         try:
@@ -83,13 +81,11 @@ def _wait_for_winner(key: str, lock_key: str, fetch: Callable[[], Any]) -> Cache
     give_up_at = time.monotonic() + settings.BILLOGRAM_DEADLINE
     while time.monotonic() < give_up_at:
         time.sleep(POLL_SECONDS)
+        lock_gone = cache.get(lock_key) is None
+        # Read the answer after the lock: a winner stores its answer before dropping the lock.
         hit = cache.get(key)
         if hit is not None:
-            return Cached(hit.value, hit.fetched_at, from_cache=True)
-        if cache.get(lock_key) is None:
-            # The winner finished between the two reads above, or failed: look once more.
-            hit = cache.get(key)
-            if hit is not None:
-                return Cached(hit.value, hit.fetched_at, from_cache=True)
+            return replace(hit, from_cache=True)
+        if lock_gone:
             break  # the winner failed: try ourselves rather than show its error blindly
     return _fetch_and_store(key, fetch)

@@ -13,6 +13,11 @@ class UpstreamProblem:
     check_settings: bool = False
 
 
+def wait_phrase(exc: billogram.RateLimited) -> str:
+    """How long Billogram asks to wait, as people say it: "7 s" or "a moment"."""
+    return f"{round(exc.retry_after)} s" if exc.retry_after is not None else "a moment"
+
+
 def explain(exc: Exception) -> UpstreamProblem:
     if isinstance(exc, CredentialUnreadable):
         return UpstreamProblem(502, str(exc), check_settings=True)
@@ -24,8 +29,9 @@ def explain(exc: Exception) -> UpstreamProblem:
             check_settings=True,
         )
     if isinstance(exc, billogram.RateLimited):
-        wait = f" {round(exc.retry_after)} s" if exc.retry_after is not None else " a moment"
-        return UpstreamProblem(429, f"Billogram asks to wait{wait} before the next request.")
+        return UpstreamProblem(
+            429, f"Billogram asks to wait {wait_phrase(exc)} before the next request."
+        )
     if isinstance(exc, billogram.UpstreamTimeout):
         return UpstreamProblem(504, "Billogram did not answer in time. Try again in a moment.")
     if isinstance(exc, billogram.Unavailable):

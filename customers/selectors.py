@@ -7,6 +7,7 @@ a connection, and a changed connection never serves what was fetched under its o
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from connections.models import BillogramConnection
 from customers import billogram
@@ -57,15 +58,22 @@ def customer_search(*, user, query: SearchQuery, refresh: bool = False) -> Cache
     )
 
 
-def customer_get(*, user, customer_no: int, refresh: bool = False) -> Cached:
-    """One customer of the active account (a Cached Customer)."""
+@dataclass(frozen=True)
+class CustomerLookup:
+    result: Cached  # the Customer, with when and how it was fetched
+    web_url: str | None  # the customer in Billogram's web app, when the environment has one
+
+
+def customer_get(*, user, customer_no: int, refresh: bool = False) -> CustomerLookup:
+    """One customer of the active account."""
     connection = active_connection(user=user)
-    return fetch_cached(
+    result = fetch_cached(
         cache_key(connection, "customer", {"customer_no": customer_no}),
         lambda: connection.client().get_customer(customer_no),
         refresh=refresh,
         stale_on=BILLOGRAM_TROUBLE,
     )
+    return CustomerLookup(result, connection.web_url_for_customer(customer_no))
 
 
 def customer_export_start(*, user, query: SearchQuery) -> tuple[BillogramClient, CustomerPage]:

@@ -22,7 +22,6 @@ from customers.presenters import customer_sections
 from customers.query import PAGE_SIZES, SearchQuery
 from customers.selectors import (
     NoActiveConnection,
-    active_connection,
     customer_export_start,
     customer_get,
     customer_search,
@@ -128,7 +127,7 @@ def customer_detail(request, customer_no: int):
         "details": {"customer_no": customer_no},
     }
     try:
-        result = customer_get(user=request.user, customer_no=customer_no, refresh=refresh)
+        lookup = customer_get(user=request.user, customer_no=customer_no, refresh=refresh)
     except NoActiveConnection:
         return _to_settings(request)
     except NotFound:
@@ -138,6 +137,7 @@ def customer_detail(request, customer_no: int):
         context["problem"] = explain(exc)
         audit_record(**audit, outcome=f"failed: {context['problem'].status}")
         return render(request, "customers/detail.html", context, status=context["problem"].status)
+    result = lookup.result
     audit_record(**audit, outcome="stale copy" if result.stale else "ok")
     if refresh:
         return redirect(f"{request.path}?{urlencode({'back': back})}")
@@ -145,7 +145,7 @@ def customer_detail(request, customer_no: int):
         result=result,
         customer=result.value,
         sections=customer_sections(result.value),
-        web_url=active_connection(user=request.user).web_url_for_customer(customer_no),
+        web_url=lookup.web_url,
     )
     return render(request, "customers/detail.html", context)
 

@@ -1,19 +1,13 @@
 """Paging over Billogram's total_count: the numbers shown, the links, and the page's redirects."""
 
-from dataclasses import dataclass, field
-
-import pytest
-from django.contrib.auth import get_user_model
 from django.http import QueryDict
-from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from customers.caching import Cached
 from customers.forms import CustomerSearchForm
 from customers.paging import Pager
 from customers.query import PAGE_SIZES, SearchQuery
-from customers.records import Customer, CustomerPage
+from customers.records import Customer
 
 FILTER = {"filter_type": "field-search", "filter_field": "address:city", "filter_value": "Malmö"}
 
@@ -204,34 +198,6 @@ def test_page_size_links_go_back_to_page_one_and_mark_the_current_size():
 # --- the page ---------------------------------------------------------------------------------
 
 SEARCH = "/customers/"
-
-
-@dataclass
-class FakeSearch:
-    """Stands in for customers.selectors.customer_search: no connection, no network."""
-
-    page: CustomerPage = field(default_factory=lambda: CustomerPage(total_count=0, customers=()))
-    calls: list = field(default_factory=list)
-
-    def returns(self, total_count, customers=()):
-        self.page = CustomerPage(total_count=total_count, customers=tuple(customers))
-
-    def __call__(self, *, user, query, refresh=False):
-        self.calls.append({"query": query, "refresh": refresh})
-        return Cached(self.page, timezone.now())
-
-
-@pytest.fixture
-def logged_in(client, db):
-    client.force_login(get_user_model().objects.create_user("staff", password="x-y-z-1-2-3"))
-    return client
-
-
-@pytest.fixture
-def search(monkeypatch):
-    fake = FakeSearch()
-    monkeypatch.setattr("customers.views.customer_search", fake)
-    return fake
 
 
 def customers(numbers):

@@ -22,6 +22,7 @@ from connections.services import connection_save
 from customers.billogram import BillogramClient
 from customers.query import SearchQuery
 from customers.selectors import customer_search
+from tests.helpers import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,20 +63,6 @@ def acme(sandbox_account):
     return sandbox_account("acme", customers=40, seed=5, api_user=API_USER, api_key=API_KEY)
 
 
-def _connect(user, base_url, label="Acme") -> BillogramConnection:
-    connection = BillogramConnection(
-        owner=user,
-        label=label,
-        environment=BillogramConnection.Environment.CUSTOM,
-        custom_base_url=base_url,
-        api_user=API_USER,
-        is_active=True,
-    )
-    connection.set_api_password(API_KEY)
-    connection.save()
-    return connection
-
-
 @pytest.fixture
 def alice(db):
     return get_user_model().objects.create_user("alice", password="alice-pw")
@@ -83,7 +70,7 @@ def alice(db):
 
 @pytest.fixture
 def alices_connection(alice, acme, sandbox_url) -> BillogramConnection:
-    return _connect(alice, sandbox_url)
+    return connect(alice, base_url=sandbox_url, api_user=API_USER, api_key=API_KEY)
 
 
 @pytest.fixture
@@ -241,7 +228,7 @@ def test_bob_with_his_own_connection_to_the_same_account_does_not_get_alices_ent
     alice_browser, acme, sandbox_url, upstream_calls
 ):
     bob = get_user_model().objects.create_user("bob", password="bob-pw")
-    _connect(bob, sandbox_url, label="Acme for Bob")
+    connect(bob, base_url=sandbox_url, label="Acme for Bob", api_user=API_USER, api_key=API_KEY)
     bobs_browser = Client()
     bobs_browser.force_login(bob)
     alice_browser.get(QUICK_URL)

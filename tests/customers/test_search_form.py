@@ -2,22 +2,18 @@
 an exception; and the search page built on it (canonical redirects, errors, refresh)."""
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from customers.api_fields import FILTER_FIELDS, ORDER_FIELDS, SPECIAL_SEARCH_FIELD
-from customers.caching import Cached
 from customers.forms import MAX_PAGE, CustomerSearchForm
 from customers.query import PAGE_SIZES, SearchQuery
-from customers.records import Customer, CustomerPage
+from customers.records import Customer
 
 BILLOGRAM_NAMES = (
     "page",
@@ -328,39 +324,6 @@ def test_the_last_of_repeated_parameters_wins():
 # --- the search page ---------------------------------------------------------------------------
 
 SEARCH = "/customers/"
-
-
-@dataclass
-class FakeSearch:
-    """Stands in for customers.selectors.customer_search: no connection, no network."""
-
-    page: CustomerPage = field(default_factory=lambda: CustomerPage(total_count=0, customers=()))
-    calls: list = field(default_factory=list)
-
-    def returns(self, total_count, customers=()):
-        self.page = CustomerPage(total_count=total_count, customers=tuple(customers))
-
-    def __call__(self, *, user, query, refresh=False):
-        self.calls.append({"user": user, "query": query, "refresh": refresh})
-        return Cached(self.page, timezone.now())
-
-
-@pytest.fixture
-def staff(db):
-    return get_user_model().objects.create_user("staff", password="correct horse battery")
-
-
-@pytest.fixture
-def logged_in(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
-def search(monkeypatch):
-    fake = FakeSearch()
-    monkeypatch.setattr("customers.views.customer_search", fake)
-    return fake
 
 
 def customers(count):

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from connections.models import BillogramConnection
+from tests.helpers import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,20 +88,6 @@ def _query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
 
-def _connect(user, base_url, *, label, api_user, api_key) -> BillogramConnection:
-    connection = BillogramConnection(
-        owner=user,
-        label=label,
-        environment=BillogramConnection.Environment.CUSTOM,
-        custom_base_url=base_url,
-        api_user=api_user,
-        is_active=True,
-    )
-    connection.set_api_password(api_key)
-    connection.save()
-    return connection
-
-
 class SandboxApi:
     """The sandbox's Billogram API asked directly, as the dashboard's expected answers."""
 
@@ -159,7 +145,7 @@ def acme_api(acme, sandbox_url) -> SandboxApi:
 @pytest.fixture
 def alice_on_acme(client, alice, acme, sandbox_url):
     """Alice, logged in to the test client, with an active connection to the acme account."""
-    _connect(alice, sandbox_url, label="Acme", api_user="acme-api", api_key="acme-key")
+    connect(alice, base_url=sandbox_url, label="Acme", api_user="acme-api", api_key="acme-key")
     client.force_login(alice)
     return client
 
@@ -342,7 +328,7 @@ def test_a_page_beyond_the_last_goes_to_the_last_page(alice_on_acme):
 def bob_on_globex(alice_on_acme, bob, sandbox_account, sandbox_url):
     """Bob in his own browser, with an active connection to a different sandbox account."""
     sandbox_account("globex", **GLOBEX)
-    _connect(bob, sandbox_url, label="Globex", api_user="globex-api", api_key="globex-key")
+    connect(bob, base_url=sandbox_url, label="Globex", api_user="globex-api", api_key="globex-key")
     browser = Client()
     browser.force_login(bob)
     return browser
@@ -571,7 +557,7 @@ def fast_retries(settings):
 def test_a_wrong_api_password_is_a_502_with_a_link_to_the_connection_settings(
     client, alice, acme, sandbox_url
 ):
-    _connect(alice, sandbox_url, label="Acme", api_user="acme-api", api_key="not-the-key")
+    connect(alice, base_url=sandbox_url, label="Acme", api_user="acme-api", api_key="not-the-key")
     client.force_login(alice)
 
     search = client.get(SEARCH)

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F
 
 from billodash.env import local_secret
 from connections.models import BillogramConnection
+from connections.services import connection_activate, connection_save
 from sandbox.seeding import seed_account
 
 DEMO_USERNAME = "demo"
@@ -39,19 +39,11 @@ class Command(BaseCommand):
         user.save()
 
         connection = BillogramConnection.objects.filter(owner=user, label=DEMO_LABEL).first()
-        if connection is None:
-            connection = BillogramConnection(owner=user, label=DEMO_LABEL)
-        else:
-            connection.version = F("version") + 1
-        BillogramConnection.objects.filter(owner=user, is_active=True).exclude(
-            pk=connection.pk
-        ).update(is_active=False)
+        connection = connection or BillogramConnection(owner=user, label=DEMO_LABEL)
         connection.environment = BillogramConnection.Environment.CUSTOM
         connection.custom_base_url = settings.SANDBOX_BASE_URL
         connection.api_user = DEMO_API_USER
-        connection.set_api_password(api_key)
-        connection.is_active = True
-        connection.save()
+        connection_activate(connection=connection_save(connection=connection, api_password=api_key))
 
         self.stdout.write(
             f"\nbillodash is ready at {url}\n"
