@@ -108,10 +108,14 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept between requests (one per worker thread): opening one, and for SQLite
+# running its set-up pragmas, costs more than the rest of a cached search page. A kept
+# connection is checked at the start of each request and reopened if the database went away.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +26,7 @@ POLL_SECONDS = 0.02
 class Cached:
     value: Any
     fetched_at: datetime
+    key: str  # the cache key it is stored under: with fetched_at, names this very answer
     from_cache: bool = False
     stale: bool = False  # an older copy, shown because fetching a fresh one failed
 
@@ -39,26 +40,32 @@ def fetch_cached(
 ) -> Cached:
     """The value under `key`, fetched with `fetch()` on a miss (or always, with refresh).
 
-    When the fetch fails with one of `stale_on`, an older copy kept for
-    BILLODASH_STALE_TTL seconds is returned instead (marked stale), if there is one.
+    An answer is fresh for BILLODASH_CACHE_TTL seconds. It is kept for BILLODASH_STALE_TTL
+    seconds all told, so that when a fetch fails with one of `stale_on` the older copy can
+    be returned instead (marked stale). Ages come from the answer's own fetch time, so they
+    hold whatever clock the cache server keeps.
     """
+    stored = cache.get(key)
+    if not refresh and _age_under(stored, settings.BILLODASH_CACHE_TTL):
+        cache_use.set("hit")
+        return replace(stored, from_cache=True)
     try:
-        found = _fresh_or_fetched(key, fetch, refresh)
+        found = _fetched_once(key, fetch, refresh)
     except stale_on:
-        older = cache.get(f"{key}:stale")
-        if older is None:
+        if not _age_under(stored, settings.BILLODASH_STALE_TTL):
             raise
         cache_use.set("stale")
-        return replace(older, from_cache=True, stale=True)
+        return replace(stored, from_cache=True, stale=True)
     cache_use.set("hit" if found.from_cache else "miss")
     return found
 
 
-def _fresh_or_fetched(key: str, fetch: Callable[[], Any], refresh: bool) -> Cached:
-    if not refresh:
-        hit = cache.get(key)
-        if hit is not None:
-            return replace(hit, from_cache=True)
+def _age_under(entry: Cached | None, seconds: int) -> bool:
+    return entry is not None and timezone.now() - entry.fetched_at < timedelta(seconds=seconds)
+
+
+def _fetched_once(key: str, fetch: Callable[[], Any], refresh: bool) -> Cached:
+    """Fetch, unless another caller already is: then wait for its answer."""
     lock_key, token = f"{key}:lock", uuid.uuid4().hex
     if refresh or cache.add(lock_key, token, timeout=LOCK_SECONDS):
         try:
@@ -70,9 +77,9 @@ def _fresh_or_fetched(key: str, fetch: Callable[[], Any], refresh: bool) -> Cach
 
 
 def _fetch_and_store(key: str, fetch: Callable[[], Any]) -> Cached:
-    entry = Cached(fetch(), timezone.now())
-    cache.set(key, entry, timeout=settings.BILLODASH_CACHE_TTL)
-    cache.set(f"{key}:stale", entry, timeout=settings.BILLODASH_STALE_TTL)
+    entry = Cached(fetch(), timezone.now(), key)
+    keep = max(settings.BILLODASH_CACHE_TTL, settings.BILLODASH_STALE_TTL)
+    cache.set(key, entry, timeout=keep)
     return entry
 
 
@@ -84,7 +91,7 @@ def _wait_for_winner(key: str, lock_key: str, fetch: Callable[[], Any]) -> Cache
         lock_gone = cache.get(lock_key) is None
         # Read the answer after the lock: a winner stores its answer before dropping the lock.
         hit = cache.get(key)
-        if hit is not None:
+        if _age_under(hit, settings.BILLODASH_CACHE_TTL):
             return replace(hit, from_cache=True)
         if lock_gone:
             break  # the winner failed: try ourselves rather than show its error blindly

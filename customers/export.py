@@ -27,20 +27,27 @@ BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _columns(cls, prefix=()) -> list[tuple[str, ...]]:
-    """Attribute paths of every scalar field, nested blocks flattened: ("address", "city")."""
-    paths = []
+def _layout(cls) -> tuple:
+    """Each field as (name, None) for a scalar, or (name, layout) for a nested block."""
+    layout = []
     for field in fields(cls):
         kind = field.type.__args__[0] if hasattr(field.type, "__args__") else field.type
-        if isinstance(kind, type) and is_dataclass(kind):
-            paths += _columns(kind, (*prefix, field.name))
-        else:
-            paths.append((*prefix, field.name))
-    return paths
+        nested = isinstance(kind, type) and is_dataclass(kind)
+        layout.append((field.name, _layout(kind) if nested else None))
+    return tuple(layout)
 
 
-COLUMNS = _columns(Customer)
-HEADERS = [" ".join(part.replace("_", " ") for part in path) for path in COLUMNS]
+def _headers(layout, prefix=()) -> list[str]:
+    """Readable headers, nested blocks flattened: "address city"."""
+    headers = []
+    for name, nested in layout:
+        path = (*prefix, name.replace("_", " "))
+        headers += _headers(nested, path) if nested else [" ".join(path)]
+    return headers
+
+
+LAYOUT = _layout(Customer)
+HEADERS = _headers(LAYOUT)
 
 
 def neutralise(value: str) -> str:
@@ -48,17 +55,25 @@ def neutralise(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
-def _cell(customer: Customer, path: tuple[str, ...]) -> str:
-    value = customer
-    for name in path:
-        value = getattr(value, name, None)
-        if value is None:
-            return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
+def _text(value) -> str:
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat()
     return neutralise(str(value))
+
+
+def _flatten(record, layout, row: list) -> list:
+    """Append the record's cells to `row` in the order of `layout` (blank for absent blocks)."""
+    for name, nested in layout:
+        value = None if record is None else getattr(record, name)
+        if nested is None:
+            row.append(_text(value))
+        else:
+            _flatten(value, nested, row)
+    return row
 
 
 def _csv_line(values) -> str:
@@ -72,7 +87,7 @@ def _csv_rows(customers) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for customer in customers:
-        writer.writerow([_cell(customer, path) for path in COLUMNS])
+        writer.writerow(_flatten(customer, LAYOUT, []))
     return buffer.getvalue()
 
 

@@ -8,6 +8,7 @@ but `customer_no`; a field of the wrong type is treated as absent.
 
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from functools import cache
 
 
 class RecordError(ValueError):
@@ -90,17 +91,22 @@ class Links:
     automatic_payments_setup_link: str | None = None
 
 
+@cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _simple(cls, data: dict | None):
     """Build a dataclass of text fields from a JSON object, or None when the block is absent."""
     if data is None:
         return None
-    return cls(**{f.name: _text(data.get(f.name)) for f in fields(cls)})
+    return cls(**{name: _text(data.get(name)) for name in _field_names(cls)})
 
 
 def _address(data: dict | None) -> Address | None:
     if data is None:
         return None
-    values = {f.name: _text(data.get(f.name)) for f in fields(Address)}
+    values = {name: _text(data.get(name)) for name in _field_names(Address)}
     values["use_careof_as_attention"] = _flag(data.get("use_careof_as_attention"))
     # Older records name the first address line `street_address`.
     if values["address_line_1"] is None:

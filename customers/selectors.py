@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 
 from connections.models import BillogramConnection
+from connections.selectors import user_connections
 from customers import billogram
 from customers.billogram import BillogramClient
 from customers.caching import Cached, fetch_cached
@@ -32,7 +33,7 @@ class NoActiveConnection(Exception):
 
 
 def active_connection(*, user) -> BillogramConnection:
-    connection = BillogramConnection.objects.filter(owner=user, is_active=True).first()
+    connection = next((c for c in user_connections(user) if c.is_active), None)
     if connection is None:
         raise NoActiveConnection()
     return connection

@@ -1,19 +1,22 @@
 """The customer list table. Billogram sorts and pages; the table only lays out one page.
 
-The columns and headers are defined here; customers/_table.html writes the cells with a plain
-template loop in the same column order (django-tables2's per-cell rendering is too slow for
-the hot path).
+The columns and headers are defined here, and so are the rows: like Django admin's changelist
+rows, they are built in Python, as a template loop over 100 rows of ten cells (or
+django-tables2's per-cell rendering) costs more than all the rest of the page.
 
 Sorting happens upstream (`order_field`/`order_direction`), so it orders the whole result and
 not just the visible rows: django-tables2's own ordering is off, and only columns Billogram can
 sort on get a sort link.
 """
 
+import html
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from customers.query import SearchQuery
 
@@ -27,6 +30,32 @@ SORTABLE = {
     "city": "address:city",
     "created_at": "created_at",
 }
+
+
+MISSING = "—"
+# One row: the customer number links to the detail page; the other nine cells are text.
+ROW = '<tr><td><a href="{}{}/?{}">{}</a></td>' + "<td>{}</td>" * 9 + "</tr>\n"
+
+
+def _cells(customer, search_url: str, back_param: str) -> tuple:
+    """The values of one row, in the order of CustomerTable's columns."""
+    contact, address = customer.contact, customer.address
+    created = customer.created_at
+    return (
+        search_url,
+        customer.customer_no,
+        back_param,
+        customer.customer_no,
+        customer.name or MISSING,
+        customer.org_no or MISSING,
+        customer.company_type or MISSING,
+        (contact and contact.name) or MISSING,
+        (contact and contact.email) or MISSING,
+        (contact and contact.phone) or MISSING,
+        (address and address.city) or MISSING,
+        (address and address.country) or MISSING,
+        timezone.localtime(created).strftime("%Y-%m-%d") if created else MISSING,
+    )
 
 
 @dataclass(frozen=True)
@@ -51,15 +80,15 @@ class CustomerTable(tables.Table):
 
     class Meta:
         orderable = False
-        default = "—"
+        default = MISSING
         template_name = "customers/_table.html"
 
     def __init__(self, data, *, query: SearchQuery, **kwargs):
         super().__init__(data, **kwargs)
         self.query = query
         # The detail link is /customers/<n>/?back=<this search>; built once, not per row.
-        self.detail_base = reverse("customers:search")
-        self.back_param = urlencode({"back": reverse("customers:search") + query.querystring()})
+        self.search_url = reverse("customers:search")
+        self.back_param = urlencode({"back": self.search_url + query.querystring()})
 
     def headers(self) -> list[Header]:
         headers = []
@@ -79,3 +108,15 @@ class CustomerTable(tables.Table):
                 )
             )
         return headers
+
+    def rows_html(self) -> SafeString:
+        """The table body. Every value is escaped as Django's escape() does (html.escape, which
+        also escapes quotes), called directly: format_html's lazy-string checks cost ~3 ms
+        per 100 rows."""
+        base, back = self.search_url, self.back_param
+        return mark_safe(  # noqa: S308 (each value is escaped just above)
+            "".join(
+                ROW.format(*[html.escape(str(value)) for value in _cells(c, base, back)])
+                for c in self.data
+            )
+        )

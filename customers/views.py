@@ -69,6 +69,7 @@ def customer_list(request):
     context = {
         "form": form,
         "query": query,
+        "search_url": reverse("customers:search"),
         "filter_types": ADVANCED_FILTER_TYPES,
         "filter_fields": FILTER_FIELDS,
     }
@@ -97,6 +98,7 @@ def customer_list(request):
         pager=pager,
         page_sizes=pager.page_sizes(PAGE_SIZES),
         table=CustomerTable(result.value.customers, query=query),
+        table_cache_seconds=settings.BILLODASH_CACHE_TTL,
         clear_querystring=query.without_filter().querystring(),
         refresh_querystring="?" + urlencode([*query.canonical_params(), ("refresh", "1")]),
         export_querystring=query.with_page_size(25).querystring(),

@@ -22,7 +22,7 @@ class FakeSearch:
 
     def __call__(self, *, user, query, refresh=False):
         self.calls.append({"user": user, "query": query, "refresh": refresh})
-        return Cached(self.page, timezone.now())
+        return Cached(self.page, timezone.now(), f"fake-search:{len(self.calls)}")
 
 
 @pytest.fixture

@@ -257,7 +257,7 @@ def test_cache_keys_never_contain_the_api_user_or_password(alice_browser):
 
     keys = list(cache._cache)
 
-    assert len(keys) >= 8  # entries, stale copies: the cache really was used
+    assert len(keys) >= 6  # answers and rendered tables: the cache really was used
     assert not [key for key in keys if API_USER in key or API_KEY in key]
     assert not [key for key in keys if "SENTINEL" in key]
 
