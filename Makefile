@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 5000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test deploy-check load bench lint format clean
+.PHONY: run serve test test-services check-services deploy-check load bench lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,38 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# The whole suite on the embedded default (SQLite, in-process cache); tests that need
+# PostgreSQL and Redis run in test-services.
 test: $(VENV)/.dev $(CHROMIUM) node_modules/axe-core/axe.min.js deploy-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not services"
+
+# The whole suite again on PostgreSQL and Redis, plus the tests that need them (two app
+# instances sharing state). Fails, rather than skips, when either service is unreachable.
+SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/0
+SERVICES_ENV := DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL)
+test-services: $(VENV)/.dev $(CHROMIUM) node_modules/axe-core/axe.min.js
+	$(SERVICES_ENV) $(BIN)/python manage.py check_services
+	$(SERVICES_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# Is the configured database and cache reachable? (DATABASE_URL, REDIS_URL)
+check-services: $(VENV)/.runtime
+	$(BIN)/python manage.py check_services
+
+# The production profile locally: gunicorn (gunicorn.conf.py), hashed and compressed static
+# files served by whitenoise, DEBUG off, settings from the environment or from .env (see
+# .env.example; SECRET_KEY, ALLOWED_HOSTS, BILLODASH_CREDENTIAL_KEYS are required). Plain
+# HTTP on loopback, so the redirect to HTTPS is off unless SECURE_SSL_REDIRECT says otherwise.
+serve: $(VENV)/.runtime
+	set -a; [ ! -f .env ] || . ./.env; set +a; \
+	export DJANGO_ENV=production SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false}; \
+	$(BIN)/python manage.py check_services && \
+	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
+	$(BIN)/python manage.py migrate --noinput && \
+	exec $(BIN)/gunicorn --config gunicorn.conf.py billodash.wsgi
 
 # Django's deployment checklist on the production profile, with throwaway secrets.
 deploy-check: $(VENV)/.runtime

@@ -1,4 +1,7 @@
-"""/healthz: is this instance able to serve? Checks its own database and cache, never Billogram."""
+"""/healthz: is this instance able to serve? Checks its own database and cache, never Billogram.
+
+Answers JSON: {"status": "ok" | "degraded" | "error", "checks": {"database": …, "cache": …}}.
+"""
 
 import logging
 import uuid
@@ -37,7 +40,13 @@ def healthz(request):
             checks[name] = "error"
         else:
             checks[name] = "ok"
-    healthy = all(result == "ok" for result in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
-    )
+    # Without its database an instance cannot serve: 503 takes it out of the load balancer.
+    # Without the cache it still serves (every read is a miss), and so would every other
+    # instance sharing that cache: "degraded" with 200 keeps them all in.
+    if checks["database"] != "ok":
+        status, code = "error", 503
+    elif checks["cache"] != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, "checks": checks}, status=code)

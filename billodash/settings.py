@@ -48,6 +48,9 @@ else:
         local_secret(VAR_DIR / "credential.key", lambda: Fernet.generate_key().decode())
     ]
     DEBUG = env_bool("DJANGO_DEBUG", False)
+# Earlier secret keys, still accepted for signatures (sessions, password-reset links) while a
+# new SECRET_KEY takes over: rotating the key logs no one out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -128,12 +131,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "billodash",
+# The embedded profile caches in process. REDIS_URL puts the cache in Redis, shared by every
+# app server: Billogram answers, the single-flight locks and rendered tables. django-redis
+# rather than Django's built-in Redis backend, because IGNORE_EXCEPTIONS turns a Redis outage
+# into cache misses (each logged) instead of error pages; short socket timeouts keep an
+# unreachable Redis from holding requests up.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "billodash"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.25),
+                "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.25),
+            },
+        }
     }
-}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "billodash.cache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "billodash",
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -67,7 +67,10 @@ def _age_under(entry: Cached | None, seconds: int) -> bool:
 def _fetched_once(key: str, fetch: Callable[[], Any], refresh: bool) -> Cached:
     """Fetch, unless another caller already is: then wait for its answer."""
     lock_key, token = f"{key}:lock", uuid.uuid4().hex
-    if refresh or cache.add(lock_key, token, timeout=LOCK_SECONDS):
+    # add() is True for the one caller that takes the lock, False for the others, and None
+    # when the cache could not be reached (django-redis with IGNORE_EXCEPTIONS): then there
+    # is no one to wait for.
+    if refresh or cache.add(lock_key, token, timeout=LOCK_SECONDS) is not False:
         try:
             return _fetch_and_store(key, fetch)
         finally:

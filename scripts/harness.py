@@ -60,7 +60,7 @@ def gunicorn(env, port, workers, threads, access_log=None):
     command = [
         PYTHON, "-m", "gunicorn", "billodash.wsgi", "--bind", f"127.0.0.1:{port}",
         "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
-        "--timeout", "40", "--log-level", "warning",
+        "--timeout", "40", "--log-level", "warning", "--no-control-socket",
     ]  # fmt: skip
     if access_log:
         command += ["--access-logfile", str(access_log)]

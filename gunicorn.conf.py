@@ -1,0 +1,40 @@
+"""gunicorn settings for billodash's production profile (`make serve`, or any deployment).
+
+Each value can be changed through the environment; the defaults suit a small app server.
+"""
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+# Worker processes, and threads in each; every thread keeps one database connection.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Above the longest a request may take: a Billogram call gives up after BILLOGRAM_DEADLINE.
+timeout = int(float(os.environ.get("BILLOGRAM_DEADLINE", "25"))) + 15
+graceful_timeout = 30
+keepalive = 5
+# No runtime control socket: several instances may share one host, and nothing uses it.
+control_socket_disable = True
+# The load balancer's address, trusted for X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# billodash writes one JSON line per request itself; gunicorn's own messages go to stdout
+# as JSON too.
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "billodash.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}
