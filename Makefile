@@ -58,7 +58,7 @@ test-services: $(VENV)/.dev $(CHROMIUM) node_modules/axe-core/axe.min.js
 check-services: $(VENV)/.runtime
 	$(BIN)/python manage.py check_services
 
-# The production profile locally: gunicorn (gunicorn.conf.py), hashed and compressed static
+# The production profile locally: gunicorn (deploy/gunicorn.conf.py), hashed and compressed static
 # files served by whitenoise, DEBUG off, settings from the environment or from .env (see
 # .env.example; SECRET_KEY, ALLOWED_HOSTS, BILLODASH_CREDENTIAL_KEYS are required). Plain
 # HTTP on loopback, so the redirect to HTTPS is off unless SECURE_SSL_REDIRECT says otherwise.
@@ -68,7 +68,7 @@ serve: $(VENV)/.runtime
 	$(BIN)/python manage.py check_services && \
 	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
 	$(BIN)/python manage.py migrate --noinput && \
-	exec $(BIN)/gunicorn --config gunicorn.conf.py billodash.wsgi
+	exec $(BIN)/gunicorn --config deploy/gunicorn.conf.py billodash.wsgi
 
 # Django's deployment checklist on the production profile, with throwaway secrets.
 deploy-check: $(VENV)/.runtime

@@ -1,4 +1,5 @@
-"""gunicorn settings for billodash's production profile (`make serve`, or any deployment).
+"""gunicorn settings for billodash's production profile: `make serve`, or any deployment with
+`gunicorn --config deploy/gunicorn.conf.py billodash.wsgi`.
 
 Each value can be changed through the environment; the defaults suit a small app server.
 """
