@@ -1,6 +1,12 @@
 """Small builders shared by the tests."""
 
+import pickle
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django_redis.cache import RedisCache
 
 from connections.models import BillogramConnection
 
@@ -22,3 +28,34 @@ def connected_user(username, *, base_url, **connection) -> object:
     user = get_user_model().objects.create_user(username, password="pw")
     connect(user, base_url=base_url, **connection)
     return user
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One cache entry as the backend holds it."""
+
+    key: str  # the full key (prefix and version included)
+    raw: bytes  # the bytes kept: pickled, or for django-redis a plain int as its digits
+    value: object  # raw decoded the way the backend itself decodes it
+
+
+def cache_contents() -> list[Stored]:
+    """Every entry in the default cache, read underneath the cache API: in-process or Redis.
+
+    For Redis this lists the whole database (each test worker has its own, see conftest.py),
+    not only keys under billodash's prefix, so nothing stored elsewhere escapes a check.
+    """
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        with cache._lock:
+            held = list(cache._cache.items())
+        return [Stored(key, raw, pickle.loads(raw)) for key, raw in held]  # noqa: S301
+    if isinstance(cache, RedisCache):
+        client = cache.client.get_client(write=False)
+        held = [(key, client.get(key)) for key in client.scan_iter()]
+        return [
+            Stored(key.decode(), raw, cache.client.decode(raw))
+            for key, raw in held
+            if raw is not None  # expired between the scan and the read
+        ]
+    raise NotImplementedError(f"cache_contents() cannot read {type(cache).__name__}")

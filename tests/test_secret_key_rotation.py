@@ -16,9 +16,7 @@ def signed_in_under_the_old_key(client, settings, django_user_model):
     return client
 
 
-def test_with_the_old_key_as_a_fallback_the_session_survives(
-    signed_in_under_the_old_key, settings
-):
+def test_with_the_old_key_as_a_fallback_the_session_survives(signed_in_under_the_old_key, settings):
     settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, [OLD_KEY]
 
     assert signed_in_under_the_old_key.get(PAGE).status_code == 200

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             problems.append(f"database ({database['ENGINE']}): {exc}")
         else:
             self.stdout.write(f"database: ok ({connection.vendor})")
-        if settings.REDIS_URL:
+        if settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
             try:
                 # The raw client: the cache backend itself turns errors into misses.
                 cache.client.get_client(write=True).ping()
