@@ -52,7 +52,7 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/0
 SERVICES_ENV := DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL)
 test-services: $(VENV)/.dev $(CHROMIUM) node_modules/axe-core/axe.min.js
 	$(SERVICES_ENV) $(BIN)/python manage.py check_services
-	$(SERVICES_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(SERVICES_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # Is the configured database and cache reachable? (DATABASE_URL, REDIS_URL)
 check-services: $(VENV)/.runtime

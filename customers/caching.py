@@ -20,6 +20,7 @@ from billodash.logs import cache_use
 
 LOCK_SECONDS = 30  # longer than any single Billogram call may take (BILLOGRAM_DEADLINE)
 POLL_SECONDS = 0.02
+UNANSWERED_LIMIT = 3  # lock checks in a row the cache fails to answer before a waiter stops
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,26 @@ def _age_under(entry: Cached | None, seconds: int) -> bool:
 
 def _fetched_once(key: str, fetch: Callable[[], Any], refresh: bool) -> Cached:
     """Fetch, unless another caller already is: then wait for its answer."""
+    if refresh:
+        return _fetch_and_store(key, fetch)
     lock_key, token = f"{key}:lock", uuid.uuid4().hex
-    # add() is True for the one caller that takes the lock, False for the others, and None
-    # when the cache could not be reached (django-redis with IGNORE_EXCEPTIONS): then there
-    # is no one to wait for.
-    if refresh or cache.add(lock_key, token, timeout=LOCK_SECONDS) is not False:
-        try:
-            return _fetch_and_store(key, fetch)
-        finally:
-            if not refresh and cache.get(lock_key) == token:
-                cache.delete(lock_key)
-    return _wait_for_winner(key, lock_key, fetch)
+    # add() and has_key() answer None rather than True or False when the cache did not
+    # answer (django-redis with IGNORE_EXCEPTIONS): look again before fetching on that basis.
+    taken = cache.add(lock_key, token, timeout=LOCK_SECONDS)
+    if taken is None and cache.has_key(lock_key):
+        taken = False
+    if taken is False:
+        return _wait_for_winner(key, lock_key, fetch)
+    try:
+        # A caller held up between its first look and the lock can find the answer already
+        # stored by the caller that held the lock before it.
+        stored = cache.get(key)
+        if _age_under(stored, settings.BILLODASH_CACHE_TTL):
+            return replace(stored, from_cache=True)
+        return _fetch_and_store(key, fetch)
+    finally:
+        if taken and cache.get(lock_key) == token:
+            cache.delete(lock_key)
 
 
 def _fetch_and_store(key: str, fetch: Callable[[], Any]) -> Cached:
@@ -87,15 +97,20 @@ def _fetch_and_store(key: str, fetch: Callable[[], Any]) -> Cached:
 
 
 def _wait_for_winner(key: str, lock_key: str, fetch: Callable[[], Any]) -> Cached:
-    """Another caller is fetching: wait for its answer, or fetch once its lock is gone."""
+    """Another caller is fetching: wait for its answer, or fetch once its lock is gone (or
+    the cache stops answering)."""
     give_up_at = time.monotonic() + settings.BILLOGRAM_DEADLINE
+    unanswered = 0
     while time.monotonic() < give_up_at:
         time.sleep(POLL_SECONDS)
-        lock_gone = cache.get(lock_key) is None
+        held = cache.has_key(lock_key)  # None: the cache did not answer this time
         # Read the answer after the lock: a winner stores its answer before dropping the lock.
         hit = cache.get(key)
         if _age_under(hit, settings.BILLODASH_CACHE_TTL):
             return replace(hit, from_cache=True)
-        if lock_gone:
+        if held is False:
             break  # the winner failed: try ourselves rather than show its error blindly
+        unanswered = unanswered + 1 if held is None else 0
+        if unanswered >= UNANSWERED_LIMIT:
+            break  # the cache is down: no answer will arrive through it
     return _fetch_and_store(key, fetch)
