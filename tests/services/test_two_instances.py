@@ -15,6 +15,7 @@ is skipped: an unreachable PostgreSQL or Redis fails the module.
 
 import fcntl
 import importlib.util
+import json
 import os
 import re
 import secrets
@@ -304,6 +305,7 @@ def _start_stack(cleanup: ExitStack) -> Stack:
         "REDIS_URL": _redis_url(),
         "CACHE_KEY_PREFIX": cache_prefix,
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback, behind the "balancer"
+        "LOG_LEVEL": "INFO",  # one line per request, as production logs
     }
     harness.manage(app_env, "check_services")
     harness.manage(app_env, "migrate", "--noinput")
@@ -352,6 +354,25 @@ def stack():
 
 
 # ----------------------------------------------------------------------------- the tests
+
+
+def test_each_instance_logs_json_lines_carrying_the_request_id(stack):
+    request_id = f"two-instances-{secrets.token_hex(6)}"
+
+    answer = BalancedClient().get(f"{stack.a}/healthz", headers={"X-Request-ID": request_id})
+
+    assert answer.headers["X-Request-ID"] == request_id
+    lines = stack.logs["A"].read_text().splitlines()
+    records = [json.loads(line) for line in lines]  # every line, gunicorn's too, is JSON
+    assert any(record["logger"].startswith("gunicorn") for record in records)
+    assert [
+        record
+        for record in records
+        if record.get("request_id") == request_id
+        and record["message"] == "request"
+        and record["path"] == "/healthz"
+        and record["status"] == 200
+    ]
 
 
 def test_a_login_made_on_a_is_valid_on_b(stack):
