@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from connections.forms import ConnectionForm
 from connections.models import BillogramConnection
+from connections.selectors import user_connections
 from connections.services import (
     connection_activate,
     connection_delete,
@@ -29,7 +30,8 @@ def _back(request, fallback="connections:list"):
 
 
 def connection_list(request):
-    connections = BillogramConnection.objects.filter(owner=request.user)
+    # The header's switcher reads the same list: one query serves both.
+    connections = user_connections(request.user)
     return render(request, "connections/list.html", {"connections": connections})
 
 

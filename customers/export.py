@@ -76,19 +76,16 @@ def _flatten(record, layout, row: list) -> list:
     return row
 
 
-def _csv_line(values) -> str:
+def _csv(rows) -> str:
+    """Rows as CSV text, in one chunk."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
+    csv.writer(buffer).writerows(rows)
     return buffer.getvalue()
 
 
 def _csv_rows(customers) -> str:
     """One page of customers as CSV text: one chunk per page, not per row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for customer in customers:
-        writer.writerow(_flatten(customer, LAYOUT, []))
-    return buffer.getvalue()
+    return _csv(_flatten(customer, LAYOUT, []) for customer in customers)
 
 
 def export_lines(
@@ -99,17 +96,22 @@ def export_lines(
     `first` is page 1 at EXPORT_PAGE_SIZE, already fetched (it tells how many pages follow).
     An upstream failure part-way ends the file with an explicit error line.
     """
-    yield BOM + _csv_line(HEADERS)
+    yield BOM + _csv([HEADERS])
     yield _csv_rows(first.customers)
     written = len(first.customers)
     pages = ceil(first.total_count / EXPORT_PAGE_SIZE)
-    params = {**query.billogram_params(), "page_size": EXPORT_PAGE_SIZE}
+    params = query.with_page_size(EXPORT_PAGE_SIZE).billogram_params()
+    following = iter(range(2, pages + 1))
     with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="export") as pool:
         pending = deque()
-        next_page = 2
-        while next_page <= pages and len(pending) < in_flight:
-            pending.append(pool.submit(client.list_customers, **{**params, "page": next_page}))
-            next_page += 1
+
+        def submit_next():
+            page_no = next(following, None)
+            if page_no is not None:
+                pending.append(pool.submit(client.list_customers, **{**params, "page": page_no}))
+
+        for _ in range(in_flight):
+            submit_next()
         while pending:
             try:
                 page = pending.popleft().result()
@@ -117,11 +119,9 @@ def export_lines(
                 for future in pending:
                     future.cancel()
                 logger.error("export failed after %d rows: %s", written, exc.message)
-                yield _csv_line([f"ERROR: export incomplete after {written} rows: {exc.message}"])
+                yield _csv([[f"ERROR: export incomplete after {written} rows: {exc.message}"]])
                 return
-            if next_page <= pages:
-                pending.append(pool.submit(client.list_customers, **{**params, "page": next_page}))
-                next_page += 1
+            submit_next()
             yield _csv_rows(page.customers)
             written += len(page.customers)
     logger.info("export finished", extra={"rows": written})

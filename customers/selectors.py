@@ -81,5 +81,6 @@ def customer_export_start(*, user, query: SearchQuery) -> tuple[BillogramClient,
     """The client for the user's active connection and the export's first page (uncached:
     an export reads the account as it is now)."""
     client = active_connection(user=user).client()
-    params = {**query.billogram_params(), "page": 1, "page_size": EXPORT_PAGE_SIZE}
-    return client, client.list_customers(**params)
+    return client, client.list_customers(
+        **query.with_page_size(EXPORT_PAGE_SIZE).billogram_params()
+    )

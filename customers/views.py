@@ -19,7 +19,7 @@ from customers.export import export_lines
 from customers.forms import ADVANCED_FILTER_TYPES, CustomerSearchForm
 from customers.paging import Pager
 from customers.presenters import customer_sections
-from customers.query import PAGE_SIZES, SearchQuery
+from customers.query import DEFAULT_PAGE_SIZE, PAGE_SIZES, SearchQuery
 from customers.selectors import (
     NoActiveConnection,
     customer_export_start,
@@ -101,7 +101,7 @@ def customer_list(request):
         table_cache_seconds=settings.BILLODASH_CACHE_TTL,
         clear_querystring=query.without_filter().querystring(),
         refresh_querystring="?" + urlencode([*query.canonical_params(), ("refresh", "1")]),
-        export_querystring=query.with_page_size(25).querystring(),
+        export_querystring=query.with_page_size(DEFAULT_PAGE_SIZE).querystring(),
     )
     return _render_search(request, context)
 
