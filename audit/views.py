@@ -17,6 +17,3 @@ class AuditLogView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     filterset_class = AuditFilter
     paginate_by = 50
     template_name = "audit/list.html"
-
-    def get_queryset(self):
-        return AuditEntry.objects.all()

@@ -28,4 +28,3 @@ class SandboxCustomerAdmin(admin.ModelAdmin):
     list_filter = ["account__name"]
     list_per_page = 100
     ordering = ["customer_no"]
-    show_full_result_count = True
