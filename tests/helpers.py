@@ -1,14 +1,20 @@
 """Small builders shared by the tests."""
 
 import pickle
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.http import QueryDict
 from django_redis.cache import RedisCache
 
 from connections.models import BillogramConnection
+from customers.billogram import BillogramClient
+from customers.forms import CustomerSearchForm
+from customers.query import SearchQuery
 
 
 def connect(user, *, base_url, api_user="acme-api", api_key="acme-key", label="Acme",
@@ -23,11 +29,42 @@ def connect(user, *, base_url, api_user="acme-api", api_key="acme-key", label="A
     return connection
 
 
-def connected_user(username, *, base_url, **connection) -> object:
+def connected_user(username, *, base_url, password="pw", **connection) -> object:
     """A new staff login with one active connection."""
-    user = get_user_model().objects.create_user(username, password="pw")
+    user = get_user_model().objects.create_user(username, password=password)
     connect(user, base_url=base_url, **connection)
     return user
+
+
+def count_fetches(monkeypatch, *, record: Callable[[str, dict | None], object]) -> list:
+    """Every request the dashboard sends to Billogram, as `record(path, params)` makes it.
+
+    Counted at BillogramClient._fetch, the one place a request leaves the dashboard; safe
+    across the threads of one test.
+    """
+    calls = []
+    lock = threading.Lock()
+    original = BillogramClient._fetch
+
+    def counting(self, path, params, deadline):
+        with lock:
+            calls.append(record(path, params))
+        return original(self, path, params, deadline)
+
+    monkeypatch.setattr(BillogramClient, "_fetch", counting)
+    return calls
+
+
+def parse(querystring: str) -> SearchQuery:
+    """What the search page makes of a query string (with or without its leading '?')."""
+    form = CustomerSearchForm(QueryDict(querystring.removeprefix("?")))
+    assert form.is_valid(), form.errors
+    return form.to_query()
+
+
+def page_text(response) -> str:
+    """The response's body with every run of whitespace made one space."""
+    return " ".join(response.content.decode().split())
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,12 @@ connections, configured as settings.py configures Redis (IGNORE_EXCEPTIONS, shor
 upstream is the sandbox over real HTTP, calls counted at BillogramClient._fetch."""
 
 import logging
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from customers.billogram import BillogramClient
-from tests.helpers import connected_user
+from tests.helpers import connected_user, count_fetches
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,17 +19,7 @@ SEARCH = reverse("customers:search")
 @pytest.fixture
 def upstream_calls(monkeypatch) -> list[str]:
     """The path of every request the dashboard sends to Billogram."""
-    calls = []
-    lock = threading.Lock()
-    original = BillogramClient._fetch
-
-    def counting(self, path, params, deadline):
-        with lock:
-            calls.append(path)
-        return original(self, path, params, deadline)
-
-    monkeypatch.setattr(BillogramClient, "_fetch", counting)
-    return calls
+    return count_fetches(monkeypatch, record=lambda path, params: path)
 
 
 @pytest.fixture

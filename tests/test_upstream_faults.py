@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.helpers import connect
+from tests.helpers import connect, page_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SENTINEL = "SENTINEL-fault-api-password"
@@ -45,6 +45,13 @@ def no_secret_in_any_log(caplog):
         assert SENTINEL not in record.getMessage() and SENTINEL not in repr(record.__dict__)
 
 
+def _inject(account, fault):
+    """Set the sandbox account to answer with `fault` (a key of FAULTS)."""
+    for field, value in FAULTS[fault][0].items():
+        setattr(account, field, value)
+    account.save()
+
+
 @pytest.fixture
 def alice(client, sandbox_account, sandbox_url, settings):
     settings.BILLOGRAM_RETRIES = 1
@@ -61,10 +68,6 @@ def alice(client, sandbox_account, sandbox_url, settings):
     time.sleep(max(account.latency_ms / 1000, stall))
 
 
-def _text(response):
-    return " ".join(response.content.decode().split())
-
-
 @pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize(
     "page", [reverse("customers:search"), reverse("customers:detail", args=[3])]
@@ -73,17 +76,15 @@ def test_a_fault_is_a_clear_page_with_a_fitting_status(client, alice, fault, pag
     user, account, _ = alice
     if fault in SLOW:
         settings.BILLOGRAM_READ_TIMEOUT = 0.3
-    changes, status, words = FAULTS[fault]
-    for field, value in changes.items():
-        setattr(account, field, value)
-    account.save()
+    _, status, words = FAULTS[fault]
+    _inject(account, fault)
 
     response = client.get(page)
 
     assert response.status_code == status
-    assert words in _text(response)
-    assert f"Request id: <code>{response['X-Request-ID']}</code>" in _text(response)
-    assert "Traceback" not in _text(response) and SENTINEL not in _text(response)
+    assert words in page_text(response)
+    assert f"Request id: <code>{response['X-Request-ID']}</code>" in page_text(response)
+    assert "Traceback" not in page_text(response) and SENTINEL not in page_text(response)
     assert client.get(reverse("connections:list")).wsgi_request.user == user  # still logged in
 
 
@@ -92,14 +93,12 @@ def test_the_connection_test_explains_each_fault(client, alice, fault, settings)
     _, account, connection = alice
     if fault in SLOW:
         settings.BILLOGRAM_READ_TIMEOUT = 0.3
-    changes, status, _ = FAULTS[fault]
-    for field, value in changes.items():
-        setattr(account, field, value)
-    account.save()
+    _, status, _ = FAULTS[fault]
+    _inject(account, fault)
 
     response = client.post(reverse("connections:test", args=[connection.pk]), follow=True)
 
-    page = _text(response)
+    page = page_text(response)
     assert response.status_code == 200
     assert "Acme:" in page and "Connected" not in page
     assert CONNECTION_TEST_WORDS.get(status, "Billogram") in page
@@ -114,4 +113,4 @@ def test_a_refused_connection_is_a_502_page(client, alice):
     response = client.get(reverse("customers:search"))
 
     assert response.status_code == 502
-    assert "not answering right now" in _text(response)
+    assert "not answering right now" in page_text(response)

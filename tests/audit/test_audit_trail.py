@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from connections.models import BillogramConnection
 from connections.services import connection_activate, connection_delete, connection_save
+from tests.helpers import connected_user
 
 PASSWORD = "correct horse battery"
 SENTINEL = "SENTINEL-audit-api-password"
@@ -79,14 +80,8 @@ def test_connection_changes_are_recorded_with_label_not_password(alice):
 def test_searches_and_customer_views_are_recorded_with_their_outcome(
     client, sandbox_account, sandbox_url
 ):
-    user = get_user_model().objects.create_user("alice", password=PASSWORD)
     sandbox_account("acme", customers=12)
-    connection = BillogramConnection(
-        owner=user, label="Acme", environment="custom", custom_base_url=sandbox_url,
-        api_user="acme-api",
-    )  # fmt: skip
-    connection_save(connection=connection, api_password="acme-key")
-    client.force_login(user)
+    client.force_login(connected_user("alice", base_url=sandbox_url))
 
     client.get(reverse("customers:search") + "?filter_type=field&filter_field=name&filter_value=x")
     client.get(reverse("customers:detail", args=[3]))

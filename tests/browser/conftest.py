@@ -4,10 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from tests.helpers import connect
+from tests.helpers import connected_user
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
 # test itself (fixtures) are still synchronous and safe.
@@ -54,10 +53,9 @@ def staff(transactional_db, sandbox_account, sandbox_url, live_server):
         account = account or f"{username}-co"
         sandbox_account(account, customers=customers, seed=seed,
                         api_user=f"{username}-api", api_key=f"{username}-key")  # fmt: skip
-        user = get_user_model().objects.create_user(username, password=PASSWORD)
-        connect(user, base_url=sandbox_url, label=f"{username.title()} Co",
-                api_user=f"{username}-api", api_key=f"{username}-key")  # fmt: skip
-        return user
+        return connected_user(username, base_url=sandbox_url, password=PASSWORD,
+                              label=f"{username.title()} Co",
+                              api_user=f"{username}-api", api_key=f"{username}-key")  # fmt: skip
 
     return make
 

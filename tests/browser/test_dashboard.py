@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sandbox.models import SandboxAccount
-from tests.browser.conftest import PASSWORD, log_in
+from tests.browser.conftest import log_in
 
 CUSTOMERS = 60
 
@@ -184,10 +184,7 @@ def test_search_sort_and_paging_work_with_javascript_off(browser, live_server, s
     staff("carol", customers=CUSTOMERS)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "carol")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "carol")
 
     page.fill("#quick-search", "1")
     page.click("button:has-text('Search')")

@@ -8,18 +8,13 @@ from customers.forms import CustomerSearchForm
 from customers.paging import Pager
 from customers.query import PAGE_SIZES, SearchQuery
 from customers.records import Customer
+from tests.helpers import page_text, parse
 
 FILTER = {"filter_type": "field-search", "filter_field": "address:city", "filter_value": "Malmö"}
 
 
 def query(**changes) -> SearchQuery:
     return SearchQuery(**{**FILTER, "order_field": "name", "order_direction": "desc", **changes})
-
-
-def parse(querystring: str) -> SearchQuery:
-    form = CustomerSearchForm(QueryDict(querystring.removeprefix("?")))
-    assert form.is_valid(), form.errors
-    return form.to_query()
 
 
 # --- the numbers ------------------------------------------------------------------------------
@@ -238,7 +233,7 @@ def test_the_page_shows_which_customers_of_how_many(logged_in, search):
     response = logged_in.get(SEARCH + "?page=2")
 
     assert response.status_code == 200
-    assert "Showing 26–50 of 4,812 customers" in " ".join(response.content.decode().split())
+    assert "Showing 26–50 of 4,812 customers" in page_text(response)
 
 
 def test_the_pager_links_on_the_page_keep_the_search(logged_in, search):
@@ -260,7 +255,7 @@ def test_no_match_for_a_filter_says_so_and_offers_to_clear_the_filter(logged_in,
 
     response = logged_in.get(SEARCH + current.querystring())
 
-    page = " ".join(response.content.decode().split())
+    page = page_text(response)
     assert response.status_code == 200
     assert "No customers match “zzz”." in page
     assert f'<a href="{SEARCH}?order_field=name">Clear the search</a>' in page

@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from customers.api_fields import FILTER_FIELDS, ORDER_FIELDS, SPECIAL_SEARCH_FIELD
-from customers.forms import MAX_PAGE, CustomerSearchForm
+from customers.forms import MAX_PAGE
 from customers.query import PAGE_SIZES, SearchQuery
+from tests.helpers import parse
 
 FILTERED = SearchQuery(
     page=3,
@@ -20,13 +21,6 @@ FILTERED = SearchQuery(
     order_field="name",
     order_direction="desc",
 )
-
-
-def parse(querystring: str) -> SearchQuery:
-    """What the search page makes of a query string (with or without its leading '?')."""
-    form = CustomerSearchForm(QueryDict(querystring.removeprefix("?")))
-    assert form.is_valid(), form.errors
-    return form.to_query()
 
 
 def given_pairs(querystring: str) -> list[tuple[str, str]]:

@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from connections.models import BillogramConnection
 from connections.services import connection_save
-from customers.billogram import BillogramClient
 from customers.query import SearchQuery
 from customers.selectors import customer_search
-from tests.helpers import cache_contents, connect
+from tests.helpers import cache_contents, connect, connected_user, count_fetches, page_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,17 +43,7 @@ def empty_cache(settings):
 @pytest.fixture
 def upstream_calls(monkeypatch) -> list[tuple[str, dict]]:
     """Every request the dashboard sends to Billogram, as (path, params)."""
-    calls = []
-    lock = threading.Lock()
-    original = BillogramClient._fetch
-
-    def counting(self, path, params, deadline):
-        with lock:
-            calls.append((path, dict(params or {})))
-        return original(self, path, params, deadline)
-
-    monkeypatch.setattr(BillogramClient, "_fetch", counting)
-    return calls
+    return count_fetches(monkeypatch, record=lambda path, params: (path, dict(params or {})))
 
 
 @pytest.fixture
@@ -80,7 +69,7 @@ def alice_browser(client, alice, alices_connection):
 
 def _freshness(response) -> tuple[str, bool]:
     """(the HH:MM:SS the page says its answer was fetched at, whether it says "cached")."""
-    found = FRESHNESS.findall(" ".join(response.content.decode().split()))
+    found = FRESHNESS.findall(page_text(response))
     assert len(found) == 1, found
     return found[0][0], found[0][1] == ", cached"
 
@@ -226,8 +215,9 @@ def test_a_new_password_on_the_connection_does_not_serve_the_old_answer(
 def test_bob_with_his_own_connection_to_the_same_account_does_not_get_alices_entry(
     alice_browser, acme, sandbox_url, upstream_calls
 ):
-    bob = get_user_model().objects.create_user("bob", password="bob-pw")
-    connect(bob, base_url=sandbox_url, label="Acme for Bob", api_user=API_USER, api_key=API_KEY)
+    bob = connected_user(
+        "bob", base_url=sandbox_url, label="Acme for Bob", api_user=API_USER, api_key=API_KEY
+    )
     bobs_browser = Client()
     bobs_browser.force_login(bob)
     alice_browser.get(QUICK_URL)

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from tests.helpers import connect
+from tests.helpers import connect, page_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,10 +80,6 @@ def _shown_numbers(response) -> list[int]:
     return [int(n) for n in DETAIL_LINK.findall(response.content.decode())]
 
 
-def _text(response) -> str:
-    return " ".join(response.content.decode().split())
-
-
 def _query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
@@ -145,7 +141,7 @@ def acme_api(acme, sandbox_url) -> SandboxApi:
 @pytest.fixture
 def alice_on_acme(client, alice, acme, sandbox_url):
     """Alice, logged in to the test client, with an active connection to the acme account."""
-    connect(alice, base_url=sandbox_url, label="Acme", api_user="acme-api", api_key="acme-key")
+    connect(alice, base_url=sandbox_url)
     client.force_login(alice)
     return client
 
@@ -183,7 +179,7 @@ def test_each_filter_type_shows_the_customers_billogram_returns_for_it(
     assert response.status_code == 200
     assert 0 < total < ACME["customers"]  # the filter really filters
     assert _shown_numbers(response) == expected
-    assert f"of {total} customer" in _text(response)
+    assert f"of {total} customer" in page_text(response)
 
 
 def test_a_quick_search_submitted_while_sorted_keeps_the_sort(alice_on_acme, acme_api):
@@ -258,15 +254,15 @@ def test_clicking_a_sorted_header_reverses_the_order(alice_on_acme, acme_api):
 
 def test_the_last_page_link_shows_the_last_customers_and_the_right_range(alice_on_acme, acme_api):
     first = alice_on_acme.get(SEARCH)
-    assert "Showing 1–25 of 60 customers" in _text(first)
+    assert "Showing 1–25 of 60 customers" in page_text(first)
 
     last = alice_on_acme.get(_link(first, "Last »", to_search=True))
 
     assert last.status_code == 200
-    assert "Showing 51–60 of 60 customers" in _text(last)
+    assert "Showing 51–60 of 60 customers" in page_text(last)
     assert _shown_numbers(last) == acme_api.listing(page=3)[0] == list(range(51, 61))
-    assert "Last »" not in _text(last)
-    assert "Next ›" not in _text(last)
+    assert "Last »" not in page_text(last)
+    assert "Next ›" not in page_text(last)
 
 
 def test_a_filtered_sorted_search_pages_and_resizes_keeping_its_parameters(alice_on_acme, acme_api):
@@ -280,7 +276,7 @@ def test_a_filtered_sorted_search_pages_and_resizes_keeping_its_parameters(alice
     params = {key: values[0] for key, values in kept.items()}
     first = alice_on_acme.get(SEARCH, {**params, "page_size": 10}, follow=True)
     expected_total = acme_api.listing(**params)[1]
-    assert f"Showing 1–10 of {expected_total} customers" in _text(first)
+    assert f"Showing 1–10 of {expected_total} customers" in page_text(first)
 
     last_href = _link(first, "Last »", to_search=True)
     last = alice_on_acme.get(last_href)
@@ -290,7 +286,7 @@ def test_a_filtered_sorted_search_pages_and_resizes_keeping_its_parameters(alice
     assert _shown_numbers(last) == acme_api.listing(**params, page_size=10, page=last_page)[0]
     assert (
         f"Showing {(last_page - 1) * 10 + 1}–{expected_total} of {expected_total} customers"
-        in _text(last)
+        in page_text(last)
     )
     assert _query(_link(last, "« First", to_search=True)) == {**kept, "page_size": ["10"]}
     for size in (25, 50, 100):
@@ -311,14 +307,14 @@ def test_changing_the_page_size_shows_that_many_rows_from_the_first(
     assert _query(href) == {"page_size": [str(page_size)]}
     assert _shown_numbers(response) == acme_api.listing(page_size=page_size)[0]
     shown = min(page_size, ACME["customers"])
-    assert f"Showing 1–{shown} of 60 customers" in _text(response)
+    assert f"Showing 1–{shown} of 60 customers" in page_text(response)
 
 
 def test_a_page_beyond_the_last_goes_to_the_last_page(alice_on_acme):
     response = alice_on_acme.get(SEARCH, {"page": 99}, follow=True)
 
     assert response.redirect_chain[-1][0] == f"{SEARCH}?page=3"
-    assert "Showing 51–60 of 60 customers" in _text(response)
+    assert "Showing 51–60 of 60 customers" in page_text(response)
 
 
 # --- the account behind a shared URL -------------------------------------------------------
@@ -349,7 +345,7 @@ def test_a_shared_url_opened_by_bob_shows_his_accounts_customers(
 
     assert response.status_code == 200
     assert _shown_numbers(response) == _expected_for_shared_url(sandbox_url, GLOBEX)
-    assert "of 45 customers" in _text(response)
+    assert "of 45 customers" in page_text(response)
 
 
 def test_a_shared_url_opened_by_bob_after_alice_warmed_the_cache_still_shows_his_customers(
@@ -361,8 +357,8 @@ def test_a_shared_url_opened_by_bob_after_alice_warmed_the_cache_still_shows_his
     assert _shown_numbers(alices) == _expected_for_shared_url(sandbox_url, ACME)
     assert _shown_numbers(bobs) == _expected_for_shared_url(sandbox_url, GLOBEX)
     assert _shown_numbers(bobs) != _shown_numbers(alices)
-    assert "of 45 customers" in _text(bobs)
-    assert "of 60 customers" in _text(alice_on_acme.get(SHARED_URL))
+    assert "of 45 customers" in page_text(bobs)
+    assert "of 60 customers" in page_text(alice_on_acme.get(SHARED_URL))
 
 
 # --- the detail page -----------------------------------------------------------------------
@@ -419,8 +415,8 @@ def test_an_unknown_customer_number_is_a_404_page_that_says_so(alice_on_acme):
     response = alice_on_acme.get(reverse("customers:detail", args=[99999]))
 
     assert response.status_code == 404
-    assert "No customer 99999" in _text(response)
-    assert "has no customer with number 99999" in _text(response)
+    assert "No customer 99999" in page_text(response)
+    assert "has no customer with number 99999" in page_text(response)
 
 
 # --- hostile records -----------------------------------------------------------------------
@@ -557,7 +553,7 @@ def fast_retries(settings):
 def test_a_wrong_api_password_is_a_502_with_a_link_to_the_connection_settings(
     client, alice, acme, sandbox_url
 ):
-    connect(alice, base_url=sandbox_url, label="Acme", api_user="acme-api", api_key="not-the-key")
+    connect(alice, base_url=sandbox_url, api_key="not-the-key")
     client.force_login(alice)
 
     search = client.get(SEARCH)
@@ -565,7 +561,7 @@ def test_a_wrong_api_password_is_a_502_with_a_link_to_the_connection_settings(
 
     for response in (search, detail):
         assert response.status_code == 502
-        assert "Billogram refused the API credentials" in _text(response)
+        assert "Billogram refused the API credentials" in page_text(response)
         assert _link(response, "Open your connection settings") == reverse("connections:list")
         assert "not-the-key" not in response.content.decode()
     assert _still_logged_in(client, alice)
@@ -595,9 +591,9 @@ def test_an_upstream_fault_is_shown_as_a_page_with_its_status_and_keeps_the_user
     response = alice_on_acme.get(url)
 
     assert response.status_code == status
-    assert message in _text(response)
-    assert "Request id:" in _text(response)
-    assert "Open your connection settings" not in _text(response)
+    assert message in page_text(response)
+    assert "Request id:" in page_text(response)
+    assert "Open your connection settings" not in page_text(response)
     assert _still_logged_in(alice_on_acme, alice)
 
 

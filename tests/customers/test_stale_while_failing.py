@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.helpers import connected_user
+from tests.helpers import connected_user, page_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SEARCH = reverse("customers:search") + "?filter_type=special&filter_field=search&filter_value=a"
@@ -31,10 +31,6 @@ def alice_on_a_failing_sandbox(client, sandbox_account, sandbox_url, settings):
     return break_sandbox
 
 
-def _page(response):
-    return " ".join(response.content.decode().split())
-
-
 def test_an_older_copy_is_shown_with_a_banner_while_billogram_fails(
     client, alice_on_a_failing_sandbox
 ):
@@ -47,8 +43,8 @@ def test_an_older_copy_is_shown_with_a_banner_while_billogram_fails(
         response = client.get(SEARCH)
 
     assert response.status_code == 200
-    assert "Billogram is not answering — showing results from" in _page(response)
-    assert _page(fresh).split("Showing")[1][:20] == _page(response).split("Showing")[1][:20]
+    assert "Billogram is not answering — showing results from" in page_text(response)
+    assert page_text(fresh).split("Showing")[1][:20] == page_text(response).split("Showing")[1][:20]
 
 
 def test_after_the_stale_window_the_failure_is_shown(client, alice_on_a_failing_sandbox):
@@ -60,8 +56,8 @@ def test_after_the_stale_window_the_failure_is_shown(client, alice_on_a_failing_
         response = client.get(SEARCH)
 
     assert response.status_code == 503
-    assert "Billogram is not answering right now" in _page(response)
-    assert "showing results from" not in _page(response)
+    assert "Billogram is not answering right now" in page_text(response)
+    assert "showing results from" not in page_text(response)
 
 
 def test_a_search_never_made_before_shows_the_failure(client, alice_on_a_failing_sandbox):
@@ -70,4 +66,4 @@ def test_a_search_never_made_before_shows_the_failure(client, alice_on_a_failing
     response = client.get(SEARCH)
 
     assert response.status_code == 503
-    assert "Request id:" in _page(response)
+    assert "Request id:" in page_text(response)

@@ -5,14 +5,13 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from customers.forms import CustomerSearchForm
 from customers.query import SearchQuery
 from customers.records import Customer
 from customers.tables import CustomerTable
+from tests.helpers import parse
 
 SORTABLE_COLUMNS = {
     "customer_no": "customer_no",
@@ -51,12 +50,6 @@ def customer(**fields) -> Customer:
 
 def headers_by_name(query: SearchQuery):
     return {header.name: header for header in CustomerTable([], query=query).headers()}
-
-
-def parse(querystring: str) -> SearchQuery:
-    form = CustomerSearchForm(QueryDict(querystring.removeprefix("?")))
-    assert form.is_valid(), form.errors
-    return form.to_query()
 
 
 # --- headers ----------------------------------------------------------------------------------
