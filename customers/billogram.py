@@ -19,7 +19,7 @@ import requests
 from django.conf import settings
 from urllib3.exceptions import ReadTimeoutError
 
-from customers.records import Customer, CustomerPage, RecordError
+from customers.records import Customer, CustomerPage, CustomerRow, RecordError
 
 logger = logging.getLogger("billodash.billogram")
 
@@ -156,7 +156,10 @@ class BillogramClient:
         filter_value: str | None = None,
         order_field: str | None = None,
         order_direction: str | None = None,
+        record: type[Customer] | type[CustomerRow] = Customer,
     ) -> CustomerPage:
+        """One page of customers, each parsed as `record`: a full Customer, or the search
+        page's CustomerRow."""
         params = {
             "page": page,
             "page_size": page_size,
@@ -175,7 +178,7 @@ class BillogramClient:
         if not isinstance(data, list):
             raise BadResponse("Billogram's answer had no list of customers.", http_status=200)
         try:
-            customers = tuple(Customer.from_api(item) for item in data)
+            customers = tuple(record.from_api(item) for item in data)
         except RecordError as exc:
             raise BadResponse(
                 f"Billogram sent an unreadable customer: {exc}.", http_status=200

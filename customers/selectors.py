@@ -16,9 +16,9 @@ from customers.billogram import BillogramClient
 from customers.caching import Cached, fetch_cached
 from customers.export import EXPORT_PAGE_SIZE
 from customers.query import SearchQuery
-from customers.records import CustomerPage
+from customers.records import CustomerPage, CustomerRow
 
-KEY_PREFIX = "billodash:billogram:v1"
+KEY_PREFIX = "billodash:billogram:v2"  # the version moves on whenever cached values change shape
 # Failures of Billogram itself, when an older answer is better than none.
 BILLOGRAM_TROUBLE = (
     billogram.Unavailable,
@@ -45,7 +45,8 @@ def cache_key(connection: BillogramConnection, call: str, params: dict) -> str:
 
 
 def customer_search(*, user, query: SearchQuery, refresh: bool = False) -> Cached:
-    """One page of the active account's customers for `query` (a Cached CustomerPage).
+    """One page of the active account's customers for `query` (a Cached CustomerPage of
+    CustomerRow records).
 
     Raises NoActiveConnection, CredentialUnreadable or a BillogramError.
     """
@@ -53,7 +54,7 @@ def customer_search(*, user, query: SearchQuery, refresh: bool = False) -> Cache
     params = query.billogram_params()
     return fetch_cached(
         cache_key(connection, "customer-list", params),
-        lambda: connection.client().list_customers(**params),
+        lambda: connection.client().list_customers(**params, record=CustomerRow),
         refresh=refresh,
         stale_on=BILLOGRAM_TROUBLE,
     )

@@ -26,7 +26,7 @@ from customers.billogram import (
     Unavailable,
     UpstreamTimeout,
 )
-from customers.records import Customer, CustomerPage
+from customers.records import Customer, CustomerPage, CustomerRow
 
 BASE_URL = "https://billogram.test/api/v2"
 LIST_URL = f"{BASE_URL}/customer"
@@ -199,6 +199,18 @@ def test_it_returns_a_page_with_the_total_and_typed_customers(mocked, client):
     assert current.customer_no == 2
     assert current.contact.email == "anna@acme.test"
     assert current.created_at == datetime(2026, 4, 29, 11, 19, 15, 647000, tzinfo=UTC)
+
+
+def test_it_parses_a_list_into_rows_when_asked(mocked, client):
+    mocked.get(LIST_URL, json=list_body([OLDER_RECORD, CURRENT_RECORD], total_count=14))
+
+    page = client.list_customers(page_size=2, record=CustomerRow)
+
+    assert page == CustomerPage(
+        total_count=14,
+        customers=(CustomerRow.from_api(OLDER_RECORD), CustomerRow.from_api(CURRENT_RECORD)),
+    )
+    assert [row.city for row in page.customers] == ["Uppsala", "Stockholm"]
 
 
 def test_it_returns_an_empty_page_for_no_matches(mocked, client):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from customers.forms import CustomerSearchForm
 from customers.paging import Pager
 from customers.query import PAGE_SIZES, SearchQuery
-from customers.records import Customer
+from customers.records import CustomerRow
 from tests.helpers import page_text, parse
 
 FILTER = {"filter_type": "field-search", "filter_field": "address:city", "filter_value": "Malmö"}
@@ -196,7 +196,7 @@ SEARCH = "/customers/"
 
 
 def customers(numbers):
-    return [Customer.from_api({"customer_no": n, "name": f"Customer {n}"}) for n in numbers]
+    return [CustomerRow.from_api({"customer_no": n, "name": f"Customer {n}"}) for n in numbers]
 
 
 def test_a_page_past_the_end_redirects_to_the_last_page(logged_in, search):

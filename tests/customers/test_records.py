@@ -8,6 +8,7 @@ from customers.records import (
     Address,
     Contact,
     Customer,
+    CustomerRow,
     Edi,
     Links,
     PaymentSettings,
@@ -235,15 +236,17 @@ def test_it_accepts_a_customer_no_digit_string_with_surrounding_spaces():
     ],
     ids=["missing", "none", "abc", "true", "false", "superscript-two", "empty", "float", "list"],
 )
-def test_it_rejects_a_record_without_a_valid_customer_no(record):
+@pytest.mark.parametrize("record_type", [Customer, CustomerRow])
+def test_it_rejects_a_record_without_a_valid_customer_no(record, record_type):
     with pytest.raises(RecordError):
-        Customer.from_api(record)
+        record_type.from_api(record)
 
 
 @pytest.mark.parametrize("data", [None, [], "customer", 42])
-def test_it_rejects_a_record_that_is_not_a_json_object(data):
+@pytest.mark.parametrize("record_type", [Customer, CustomerRow])
+def test_it_rejects_a_record_that_is_not_a_json_object(data, record_type):
     with pytest.raises(RecordError):
-        Customer.from_api(data)
+        record_type.from_api(data)
 
 
 def test_it_is_a_value_error_so_callers_can_catch_it_broadly():
@@ -327,3 +330,70 @@ def test_it_reads_an_empty_language_as_none():
 
 def test_it_reads_a_null_language_as_none():
     assert Customer.from_api({"customer_no": 1, "language": None}).language is None
+
+
+# --- CustomerRow: the search page's columns ----------------------------------------------------
+
+
+def test_a_row_holds_the_listed_columns_of_the_current_shape():
+    row = CustomerRow.from_api(current_record())
+
+    assert row == CustomerRow(
+        customer_no=42,
+        name="Acme AB",
+        org_no="556677-8899",
+        company_type="business",
+        contact_name="Anna Andersson",
+        contact_email="anna@acme.test",
+        contact_phone="+4670123",
+        city="Stockholm",
+        country="SE",
+        created_at=datetime(2026, 4, 29, 11, 19, 15, 647000, tzinfo=UTC),
+    )
+
+
+def test_a_row_reads_the_older_shape():
+    row = CustomerRow.from_api(older_record())
+
+    assert row == CustomerRow(
+        customer_no=7,
+        name="Old Customer HB",
+        org_no="",
+        company_type="individual",
+        contact_name="Olle",
+        contact_email="olle@old.test",
+        contact_phone="",
+        city="Uppsala",
+        country="SE",
+        created_at=datetime(2017, 7, 18, 7, 22, 43, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        current_record(),
+        older_record(),
+        {"customer_no": 1},
+        {"customer_no": "3", "contact": "anna@acme.test", "address": ["Storgatan 1"]},
+        {"customer_no": 1, "name": ["Acme"], "org_no": 5566778899, "created_at": "yesterday"},
+        {"customer_no": 1, "contact": {"email": True, "phone": 46701}, "address": {"city": {}}},
+    ],
+    ids=["current", "older", "bare", "wrong-typed-blocks", "wrong-typed-fields", "inside-blocks"],
+)
+def test_a_row_says_what_the_full_customer_says_in_every_column(record):
+    row, customer = CustomerRow.from_api(record), Customer.from_api(record)
+    contact, address = customer.contact or Contact(), customer.address or Address()
+
+    assert row == CustomerRow(
+        customer_no=customer.customer_no,
+        name=customer.name,
+        org_no=customer.org_no,
+        company_type=customer.company_type,
+        contact_name=contact.name,
+        contact_email=contact.email,
+        contact_phone=contact.phone,
+        city=address.city,
+        country=address.country,
+        created_at=customer.created_at,
+    )

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from customers.api_fields import FILTER_FIELDS, ORDER_FIELDS, SPECIAL_SEARCH_FIELD
 from customers.forms import MAX_PAGE, CustomerSearchForm
 from customers.query import PAGE_SIZES, SearchQuery
-from customers.records import Customer
+from customers.records import CustomerRow
 
 BILLOGRAM_NAMES = (
     "page",
@@ -327,7 +327,7 @@ SEARCH = "/customers/"
 
 
 def customers(count):
-    return [Customer.from_api({"customer_no": n, "name": f"Customer {n}"}) for n in range(count)]
+    return [CustomerRow.from_api({"customer_no": n, "name": f"Customer {n}"}) for n in range(count)]
 
 
 def test_the_search_url_is_the_customer_list():

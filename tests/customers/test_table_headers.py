@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from customers.query import SearchQuery
-from customers.records import Customer
+from customers.records import CustomerRow
 from customers.tables import CustomerTable
 from tests.helpers import parse
 
@@ -33,8 +33,8 @@ FILTERED = SearchQuery(
 )
 
 
-def customer(**fields) -> Customer:
-    return Customer.from_api(
+def customer(**fields) -> CustomerRow:
+    return CustomerRow.from_api(
         {
             "customer_no": 1017,
             "name": "Acme AB",
@@ -193,7 +193,7 @@ def test_the_way_back_from_the_default_search_is_the_bare_search_page():
 
 def test_the_cells_show_the_customer_and_a_dash_for_what_is_missing():
     table = CustomerTable(
-        [Customer.from_api({"customer_no": 5, "name": "Bo"})], query=SearchQuery()
+        [CustomerRow.from_api({"customer_no": 5, "name": "Bo"})], query=SearchQuery()
     )
 
     cells = rendered_cells(table)[0]
@@ -229,7 +229,7 @@ HOSTILE_CUSTOMER = {
 
 
 def test_hostile_customer_fields_render_escaped_in_the_rows():
-    table = CustomerTable([Customer.from_api(HOSTILE_CUSTOMER)], query=SearchQuery())
+    table = CustomerTable([CustomerRow.from_api(HOSTILE_CUSTOMER)], query=SearchQuery())
 
     request = RequestFactory().get("/customers/")
     html = render_to_string("customers/_table.html", {"table": table}, request=request)
@@ -245,7 +245,7 @@ def test_hostile_customer_fields_and_search_render_escaped_in_the_table_template
     hostile_search = SearchQuery(
         filter_type="special", filter_field="search", filter_value=HOSTILE, order_field="name"
     )
-    table = CustomerTable([Customer.from_api(HOSTILE_CUSTOMER)], query=hostile_search)
+    table = CustomerTable([CustomerRow.from_api(HOSTILE_CUSTOMER)], query=hostile_search)
     request = RequestFactory().get("/customers/" + hostile_search.querystring())
 
     html = render_to_string("customers/_table.html", {"table": table}, request=request)
