@@ -6,6 +6,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -97,7 +98,8 @@ def customer_list(request):
         result=result,
         pager=pager,
         page_sizes=pager.page_sizes(PAGE_SIZES),
-        table=CustomerTable(result.value.customers, query=query),
+        # Built only if the table's fragment is rendered: a cached fragment needs no table.
+        table=SimpleLazyObject(lambda: CustomerTable(result.value.customers, query=query)),
         table_cache_seconds=settings.BILLODASH_CACHE_TTL,
         clear_querystring=query.without_filter().querystring(),
         refresh_querystring="?" + urlencode([*query.canonical_params(), ("refresh", "1")]),
