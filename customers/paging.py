@@ -1,6 +1,7 @@
 """Pagination over a remote result: Billogram's meta.total_count says how many pages exist."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from math import ceil
 
 from customers.query import MAX_PAGE, SearchQuery
@@ -17,10 +18,13 @@ class PageLink:
 
 @dataclass(frozen=True)
 class Pager:
+    """The pager's numbers and links; each link is worked out once, however often a template
+    asks for it."""
+
     query: SearchQuery
     total_count: int
 
-    @property
+    @cached_property
     def last_page(self) -> int:
         return min(MAX_PAGE, max(1, ceil(self.total_count / self.query.page_size)))
 
@@ -37,23 +41,23 @@ class Pager:
             number, self.query.with_page(number).querystring(), number == self.query.page
         )
 
-    @property
+    @cached_property
     def first(self) -> PageLink | None:
         return self._link(1) if self.query.page > 1 else None
 
-    @property
+    @cached_property
     def previous(self) -> PageLink | None:
         return self._link(self.query.page - 1) if self.query.page > 1 else None
 
-    @property
+    @cached_property
     def next(self) -> PageLink | None:
         return self._link(self.query.page + 1) if self.query.page < self.last_page else None
 
-    @property
+    @cached_property
     def last(self) -> PageLink | None:
         return self._link(self.last_page) if self.query.page < self.last_page else None
 
-    @property
+    @cached_property
     def nearby(self) -> list[PageLink]:
         low = max(1, self.query.page - NEARBY)
         high = min(self.last_page, self.query.page + NEARBY)
