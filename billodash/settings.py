@@ -175,7 +175,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # billodash speaks English only: the translation machinery stays off, which Django offers for
-# speed (0.7 ms off a cache miss in make bench, A/B). Numbers and dates keep English formats.
+# speed (0.7 ms off a cache miss in A/B runs). Numbers and dates keep English formats.
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Stockholm")
 USE_I18N = False

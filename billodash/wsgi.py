@@ -12,8 +12,8 @@ application = get_wsgi_application()
 # What is loaded by now (Django, the apps, their modules) lives as long as the process.
 # Frozen, it is no longer walked by every garbage collection; and with a higher first
 # threshold, a request's short-lived objects (a page of parsed JSON, its rows) are freed by
-# reference counting before a collection starts. Together about 1 ms off a cache miss in
-# `make bench` (A/B against the defaults, 700/10/10).
+# reference counting before a collection starts. Together 0.7-1.3 ms off a cache miss in
+# A/B runs of two instances against one sandbox (README, Benchmark; defaults 700/10/10).
 gc.collect()
 gc.freeze()
 gc.set_threshold(50_000, 20, 100)

@@ -113,16 +113,11 @@ def peak_rss_mb(master_pid: int) -> float:
     return round(int(line.split()[1]) / 1024, 1)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--json", type=Path, default=ROOT / "test-output" / "bench.json")
-    args = parser.parse_args()
-
+def prepare(customers: int, api: str) -> tuple[Path, dict, str, dict]:
+    """A throwaway instance (SQLite in a temporary folder): the sandbox seeded with `customers`
+    for the login "bench" (a superuser) and 1,000 for "small", both connected to `api`.
+    Returns the folder, the environment to run in, the logins' password and the API keys."""
     var = Path(tempfile.mkdtemp(prefix="billodash-bench-"))
-    app_port, upstream_port = free_port(), free_port()
-    app, upstream = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{upstream_port}"
-    api = f"{upstream}/sandbox/api/v2"
     password = secrets.token_urlsafe(16)
     keys = {"BENCH_KEY": secrets.token_urlsafe(16), "SMALL_KEY": secrets.token_urlsafe(16)}
     env = {**os.environ, "BILLODASH_VAR_DIR": str(var), "DJANGO_ENV": "development",
@@ -130,13 +125,26 @@ def main():
            "BILLODASH_CACHE_TTL": "600"}  # fmt: skip
     print(f"setting up in {var}")
     manage(env, "migrate", "--noinput")
-    manage(env, "seed_sandbox", "--customers", str(args.customers), "--account", "bench",
+    manage(env, "seed_sandbox", "--customers", str(customers), "--account", "bench",
            "--api-user", "bench-api", "--api-key", keys["BENCH_KEY"])  # fmt: skip
     manage(env, "seed_sandbox", "--customers", "1000", "--account", "small",
            "--api-user", "small-api", "--api-key", keys["SMALL_KEY"], "--seed", "2")  # fmt: skip
     subprocess.run([PYTHON, "-c", SETUP, api], cwd=ROOT, check=True,
                    env={**env, **keys, "PW": password,
                         "DJANGO_SETTINGS_MODULE": "billodash.settings"})  # fmt: skip
+    return var, env, password, keys
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--json", type=Path, default=ROOT / "test-output" / "bench.json")
+    args = parser.parse_args()
+
+    app_port, upstream_port = free_port(), free_port()
+    app, upstream = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{upstream_port}"
+    api = f"{upstream}/sandbox/api/v2"
+    var, env, password, keys = prepare(args.customers, api)
 
     access_log = var / "upstream-access.log"
     processes = [

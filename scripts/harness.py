@@ -56,7 +56,8 @@ def percentile(values, p):
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if values else 0.0
 
 
-def gunicorn(env, port, workers, threads, access_log=None):
+def gunicorn(env, port, workers, threads, access_log=None, checkout=ROOT):
+    """billodash (from `checkout`, this one unless another is given) in gunicorn on loopback."""
     command = [
         PYTHON, "-m", "gunicorn", "billodash.wsgi", "--bind", f"127.0.0.1:{port}",
         "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
@@ -65,7 +66,7 @@ def gunicorn(env, port, workers, threads, access_log=None):
     if access_log:
         command += ["--access-logfile", str(access_log)]
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
 
