@@ -10,6 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from billodash.templatetags.billodash_tags import options
 from customers.api_fields import FILTER_FIELDS, ORDER_FIELDS, SPECIAL_SEARCH_FIELD
 from customers.forms import MAX_PAGE, CustomerSearchForm
 from customers.query import PAGE_SIZES, SearchQuery
@@ -453,6 +454,41 @@ def test_a_hostile_search_is_shown_escaped_on_the_page(logged_in, search):
     assert "<script>alert(2)" not in page
     assert "<img src=x" not in page
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
+
+
+def selected_options(page: str, select_id: str) -> list[str]:
+    select = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_the_filter_form_shows_the_field_and_match_of_the_current_filter(logged_in, search):
+    query = SearchQuery(filter_type="field-prefix", filter_field="address:city", filter_value="Gö")
+
+    page = logged_in.get(SEARCH + query.querystring()).content.decode()
+
+    assert selected_options(page, "filter-field") == ["address:city"]
+    assert selected_options(page, "filter-type") == ["field-prefix"]
+    assert f'<option value="address:city" selected>{FILTER_FIELDS["address:city"]}</option>' in page
+
+
+def test_the_filter_form_offers_every_field_and_match_with_none_chosen_without_a_filter(
+    logged_in, search
+):
+    page = logged_in.get(SEARCH).content.decode()
+    fields = re.search(r'<select id="filter-field"[^>]*>(.*?)</select>', page, re.S).group(1)
+
+    assert re.findall(r'<option value="([^"]*)"', fields) == list(FILTER_FIELDS)
+    assert selected_options(page, "filter-field") == []
+    assert selected_options(page, "filter-type") == []
+
+
+def test_the_options_tag_escapes_values_and_labels():
+    html = options({'"><script>': "<b>&</b>", "plain": "Plain"}, "plain")
+
+    assert html == (
+        '<option value="&quot;&gt;&lt;script&gt;">&lt;b&gt;&amp;&lt;/b&gt;</option>'
+        '<option value="plain" selected>Plain</option>'
+    )
 
 
 @settings(
