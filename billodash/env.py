@@ -6,6 +6,9 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The longest one Billogram call may take, in seconds (settings, and gunicorn's worker timeout).
+BILLOGRAM_DEADLINE_DEFAULT = 25.0
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 

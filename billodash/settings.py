@@ -16,6 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from billodash.env import (
+    BILLOGRAM_DEADLINE_DEFAULT,
     env_bool,
     env_float,
     env_int,
@@ -246,7 +247,7 @@ if PRODUCTION:
 # Billogram client: connect and read timeouts per attempt, and an overall deadline per call.
 BILLOGRAM_CONNECT_TIMEOUT = env_float("BILLOGRAM_CONNECT_TIMEOUT", 3.05)
 BILLOGRAM_READ_TIMEOUT = env_float("BILLOGRAM_READ_TIMEOUT", 15.0)
-BILLOGRAM_DEADLINE = env_float("BILLOGRAM_DEADLINE", 25.0)
+BILLOGRAM_DEADLINE = env_float("BILLOGRAM_DEADLINE", BILLOGRAM_DEADLINE_DEFAULT)
 # GET retries on connection failures and 502/503/504, with jittered exponential backoff;
 # a Retry-After longer than the cap is shown to the user instead of waited out.
 BILLOGRAM_RETRIES = env_int("BILLOGRAM_RETRIES", 2)

@@ -47,7 +47,7 @@ def fetch_cached(
     hold whatever clock the cache server keeps.
     """
     stored = cache.get(key)
-    if not refresh and _age_under(stored, settings.BILLODASH_CACHE_TTL):
+    if not refresh and _fresh(stored):
         cache_use.set("hit")
         return replace(stored, from_cache=True)
     try:
@@ -59,6 +59,10 @@ def fetch_cached(
         return replace(stored, from_cache=True, stale=True)
     cache_use.set("hit" if found.from_cache else "miss")
     return found
+
+
+def _fresh(entry: Cached | None) -> bool:
+    return _age_under(entry, settings.BILLODASH_CACHE_TTL)
 
 
 def _age_under(entry: Cached | None, seconds: int) -> bool:
@@ -81,7 +85,7 @@ def _fetched_once(key: str, fetch: Callable[[], Any], refresh: bool) -> Cached:
         # A caller held up between its first look and the lock can find the answer already
         # stored by the caller that held the lock before it.
         stored = cache.get(key)
-        if _age_under(stored, settings.BILLODASH_CACHE_TTL):
+        if _fresh(stored):
             return replace(stored, from_cache=True)
         return _fetch_and_store(key, fetch)
     finally:
@@ -106,7 +110,7 @@ def _wait_for_winner(key: str, lock_key: str, fetch: Callable[[], Any]) -> Cache
         held = cache.has_key(lock_key)  # None: the cache did not answer this time
         # Read the answer after the lock: a winner stores its answer before dropping the lock.
         hit = cache.get(key)
-        if _age_under(hit, settings.BILLODASH_CACHE_TTL):
+        if _fresh(hit):
             return replace(hit, from_cache=True)
         if held is False:
             break  # the winner failed: try ourselves rather than show its error blindly

@@ -97,8 +97,8 @@ def customer_list(request):
     context.update(
         result=result,
         pager=pager,
-        page_sizes=pager.page_sizes(PAGE_SIZES),
-        # Built only if the table's fragment is rendered: a cached fragment needs no table.
+        # Built only if the table's fragment is rendered: a cached fragment needs neither.
+        page_sizes=SimpleLazyObject(lambda: pager.page_sizes(PAGE_SIZES)),
         table=SimpleLazyObject(lambda: CustomerTable(result.value.customers, query=query)),
         table_cache_seconds=settings.BILLODASH_CACHE_TTL,
         clear_querystring=query.without_filter().querystring(),

@@ -4,7 +4,7 @@
 Each value can be changed through the environment; the defaults suit a small app server.
 """
 
-from billodash.env import env_float, env_int, env_str
+from billodash.env import BILLOGRAM_DEADLINE_DEFAULT, env_float, env_int, env_str
 
 bind = env_str("BIND", "127.0.0.1:8000")
 worker_class = "gthread"
@@ -12,7 +12,7 @@ worker_class = "gthread"
 workers = env_int("WEB_CONCURRENCY", 2)
 threads = env_int("GUNICORN_THREADS", 8)
 # Above the longest a request may take: a Billogram call gives up after BILLOGRAM_DEADLINE.
-timeout = int(env_float("BILLOGRAM_DEADLINE", 25)) + 15
+timeout = int(env_float("BILLOGRAM_DEADLINE", BILLOGRAM_DEADLINE_DEFAULT)) + 15
 graceful_timeout = 30
 keepalive = 5
 # No runtime control socket: several instances may share one host, and nothing uses it.

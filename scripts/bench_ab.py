@@ -17,21 +17,14 @@ schema. Try both orders (A B, then B A) before believing a difference under a mi
 import argparse
 import shutil
 import statistics
-import time
 from pathlib import Path
 
 import requests
-from bench import prepare, warm_up
+from bench import prepare, timed, warm_up
 from harness import free_port, gunicorn, log_in, stop, wait_until_up
 
 # Each round is one sort order over pages 2-100: every page a cold miss for both instances.
 ORDERS = ("", "order_direction=desc&", "order_field=name&", "order_field=org_no&")
-
-
-def timed_get(session, url) -> float:
-    started = time.perf_counter()
-    session.get(url, timeout=60).raise_for_status()
-    return (time.perf_counter() - started) * 1000
 
 
 def main():
@@ -74,9 +67,9 @@ def main():
         for order in ORDERS[: args.rounds]:
             for page in range(2, 101):
                 query = f"{order}page_size=100&page={page}"
-                upstream_ms.append(timed_get(direct, f"{api}/customer?{query}"))
+                upstream_ms.append(timed(direct, f"{api}/customer?{query}"))
                 for n in (0, 1) if page % 2 else (1, 0):
-                    miss_ms[n].append(timed_get(sessions[n], f"{apps[n]}/customers/?{query}"))
+                    miss_ms[n].append(timed(sessions[n], f"{apps[n]}/customers/?{query}"))
     finally:
         stop(processes)
 

@@ -15,6 +15,7 @@ from connections.models import BillogramConnection
 from customers.billogram import BillogramClient
 from customers.forms import CustomerSearchForm
 from customers.query import SearchQuery
+from customers.records import CustomerRow
 
 
 def connect(user, *, base_url, api_user="acme-api", api_key="acme-key", label="Acme",
@@ -60,6 +61,11 @@ def parse(querystring: str) -> SearchQuery:
     form = CustomerSearchForm(QueryDict(querystring.removeprefix("?")))
     assert form.is_valid(), form.errors
     return form.to_query()
+
+
+def rows(numbers) -> list[CustomerRow]:
+    """Search-page records numbered `numbers`, each named after its number."""
+    return [CustomerRow.from_api({"customer_no": n, "name": f"Customer {n}"}) for n in numbers]
 
 
 def page_text(response) -> str:

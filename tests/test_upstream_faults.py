@@ -45,11 +45,15 @@ def no_secret_in_any_log(caplog):
         assert SENTINEL not in record.getMessage() and SENTINEL not in repr(record.__dict__)
 
 
-def _inject(account, fault):
-    """Set the sandbox account to answer with `fault` (a key of FAULTS)."""
+def _inject(account, fault, settings):
+    """Set the sandbox account to answer with `fault` (a key of FAULTS); a slow fault gets a
+    short read timeout. Returns what the fault should look like: (status, words)."""
+    if fault in SLOW:
+        settings.BILLOGRAM_READ_TIMEOUT = 0.3
     for field, value in FAULTS[fault][0].items():
         setattr(account, field, value)
     account.save()
+    return FAULTS[fault][1:]
 
 
 @pytest.fixture
@@ -74,27 +78,22 @@ def alice(client, sandbox_account, sandbox_url, settings):
 )
 def test_a_fault_is_a_clear_page_with_a_fitting_status(client, alice, fault, page, settings):
     user, account, _ = alice
-    if fault in SLOW:
-        settings.BILLOGRAM_READ_TIMEOUT = 0.3
-    _, status, words = FAULTS[fault]
-    _inject(account, fault)
+    status, words = _inject(account, fault, settings)
 
     response = client.get(page)
 
+    text = page_text(response)
     assert response.status_code == status
-    assert words in page_text(response)
-    assert f"Request id: <code>{response['X-Request-ID']}</code>" in page_text(response)
-    assert "Traceback" not in page_text(response) and SENTINEL not in page_text(response)
+    assert words in text
+    assert f"Request id: <code>{response['X-Request-ID']}</code>" in text
+    assert "Traceback" not in text and SENTINEL not in text
     assert client.get(reverse("connections:list")).wsgi_request.user == user  # still logged in
 
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_the_connection_test_explains_each_fault(client, alice, fault, settings):
     _, account, connection = alice
-    if fault in SLOW:
-        settings.BILLOGRAM_READ_TIMEOUT = 0.3
-    _, status, _ = FAULTS[fault]
-    _inject(account, fault)
+    status, _ = _inject(account, fault, settings)
 
     response = client.post(reverse("connections:test", args=[connection.pk]), follow=True)
 

@@ -335,38 +335,44 @@ def test_it_reads_a_null_language_as_none():
 # --- CustomerRow: the search page's columns ----------------------------------------------------
 
 
-def test_a_row_holds_the_listed_columns_of_the_current_shape():
-    row = CustomerRow.from_api(current_record())
-
-    assert row == CustomerRow(
-        customer_no=42,
-        name="Acme AB",
-        org_no="556677-8899",
-        company_type="business",
-        contact_name="Anna Andersson",
-        contact_email="anna@acme.test",
-        contact_phone="+4670123",
-        city="Stockholm",
-        country="SE",
-        created_at=datetime(2026, 4, 29, 11, 19, 15, 647000, tzinfo=UTC),
-    )
-
-
-def test_a_row_reads_the_older_shape():
-    row = CustomerRow.from_api(older_record())
-
-    assert row == CustomerRow(
-        customer_no=7,
-        name="Old Customer HB",
-        org_no="",
-        company_type="individual",
-        contact_name="Olle",
-        contact_email="olle@old.test",
-        contact_phone="",
-        city="Uppsala",
-        country="SE",
-        created_at=datetime(2017, 7, 18, 7, 22, 43, tzinfo=UTC),
-    )
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (
+            current_record(),
+            CustomerRow(
+                customer_no=42,
+                name="Acme AB",
+                org_no="556677-8899",
+                company_type="business",
+                contact_name="Anna Andersson",
+                contact_email="anna@acme.test",
+                contact_phone="+4670123",
+                city="Stockholm",
+                country="SE",
+                created_at=datetime(2026, 4, 29, 11, 19, 15, 647000, tzinfo=UTC),
+            ),
+        ),
+        (
+            older_record(),
+            CustomerRow(
+                customer_no=7,
+                name="Old Customer HB",
+                org_no="",
+                company_type="individual",
+                contact_name="Olle",
+                contact_email="olle@old.test",
+                contact_phone="",
+                city="Uppsala",
+                country="SE",
+                created_at=datetime(2017, 7, 18, 7, 22, 43, tzinfo=UTC),
+            ),
+        ),
+    ],
+    ids=["current", "older"],
+)
+def test_a_row_holds_the_listed_columns_of_both_shapes(record, expected):
+    assert CustomerRow.from_api(record) == expected
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from billodash.health import check_database
+
 
 class Command(BaseCommand):
     help = "Check that the database and the cache are reachable; exit non-zero if not."
@@ -17,7 +19,7 @@ class Command(BaseCommand):
         problems = []
         database = settings.DATABASES["default"]
         try:
-            connection.ensure_connection()
+            check_database()
         except Exception as exc:  # any failure to connect is the answer
             problems.append(f"database ({database['ENGINE']}): {exc}")
         else:
