@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 HEALTHZ = reverse("healthz")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def outbound(monkeypatch) -> list[str]:
     """Every HTTP request billodash sends anywhere (Billogram included), by URL."""
     sent = []

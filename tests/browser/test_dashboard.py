@@ -193,8 +193,7 @@ def test_search_sort_and_paging_work_with_javascript_off(browser, live_server, s
     expect(page).to_have_url(re.compile(r"order_direction=desc"))
     first_page = numbers(page)
     assert first_page == sorted(first_page, reverse=True)
-    if page.locator("text=Next ›").count():
-        page.click("text=Next ›")
-        expect(page).to_have_url(re.compile(r"page=2"))
-        assert numbers(page)[0] < first_page[-1]
+    page.click("text=Next ›")  # the sample data has more than one page of matches for "1"
+    expect(page).to_have_url(re.compile(r"page=2"))
+    assert numbers(page)[0] < first_page[-1]
     context.close()
