@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 
 from customers.records import Customer, CustomerPage, CustomerRow, RecordError
@@ -83,26 +84,34 @@ class BadResponse(BillogramError):
     default_message = "Billogram sent an answer that could not be read."
 
 
+# Kept-alive connections to Billogram, one pool for every thread (urllib3's pools are
+# thread-safe): the connection a call finds is the one used most recently by any thread, so
+# it is still open. Pools of their own left each thread's connection idle until the server's
+# keep-alive closed it, and export threads always connected afresh. Sized above the threads
+# that can call at once (gunicorn's threads, export workers), so none is discarded.
+_POOL_SIZE = 64
+_pool = HTTPAdapter(pool_maxsize=_POOL_SIZE)
 _thread_state = threading.local()
 
 
 def _session() -> requests.Session:
-    """One requests.Session per thread, for connection reuse without sharing across threads."""
+    """One requests.Session per thread (a Session is not made to be shared), all using the
+    one connection pool."""
     session = getattr(_thread_state, "session", None)
     if session is None:
         session = requests.Session()
         # A cookie from one account's answer must never ride along on another account's call.
         session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         session.headers.update({"Accept": "application/json", "User-Agent": "billodash"})
+        session.mount("http://", _pool)
+        session.mount("https://", _pool)
         _thread_state.session = session
     return session
 
 
 def close_session() -> None:
-    """Close this thread's pooled connections to Billogram (they reopen on the next call)."""
-    session = getattr(_thread_state, "session", None)
-    if session is not None:
-        session.close()
+    """Close the pooled connections to Billogram (they reopen on the next call)."""
+    _pool.close()
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

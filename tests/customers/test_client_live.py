@@ -1,9 +1,12 @@
 """The Billogram client over real HTTP, against the built-in sandbox served by live_server."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from urllib3.connection import HTTPConnection
 
+from customers import billogram
 from customers.billogram import (
     BadCredentials,
     BadQuery,
@@ -71,6 +74,25 @@ def test_it_reports_a_rejected_query_with_the_field(client_for_acme):
         client_for_acme.list_customers(order_field="favourite_colour")
 
     assert caught.value.field == "order_field"
+
+
+def test_calls_from_any_thread_reuse_one_kept_alive_connection(client_for_acme, monkeypatch):
+    billogram.close_session()  # start from no kept connection
+    opened = []
+    connect = HTTPConnection.connect
+
+    def counted(connection):
+        opened.append(connection.port)
+        return connect(connection)
+
+    monkeypatch.setattr(HTTPConnection, "connect", counted)
+
+    client_for_acme.list_customers(page_size=5)
+    with ThreadPoolExecutor(max_workers=1) as other_thread:
+        other_thread.submit(client_for_acme.list_customers, page_size=5).result()
+    client_for_acme.get_customer(1)
+
+    assert len(opened) == 1
 
 
 def test_it_reports_wrong_credentials(sandbox_account, sandbox_url):
