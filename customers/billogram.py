@@ -109,7 +109,7 @@ def _session() -> requests.Session:
     return session
 
 
-def close_session() -> None:
+def close_connections() -> None:
     """Close the pooled connections to Billogram (they reopen on the next call)."""
     _pool.close()
 

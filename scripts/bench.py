@@ -135,6 +135,20 @@ def prepare(customers: int, api: str) -> tuple[Path, dict, str, dict]:
     return var, env, password, keys
 
 
+def start_upstream(env: dict, port: int, access_log=None):
+    """The sandbox as the upstream: its own gunicorn, with 50 ms of injected latency."""
+    return gunicorn(
+        {**env, "BILLODASH_SANDBOX_FAULTS": "latency_ms=50"}, port, 2, 32, access_log=access_log
+    )
+
+
+def direct_session(keys: dict) -> requests.Session:
+    """A client of the sandbox itself, as the "bench" login's API user."""
+    session = requests.Session()
+    session.auth = ("bench-api", keys["BENCH_KEY"])
+    return session
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=10_000)
@@ -147,16 +161,7 @@ def main():
     var, env, password, keys = prepare(args.customers, api)
 
     access_log = var / "upstream-access.log"
-    processes = [
-        gunicorn(
-            {**env, "BILLODASH_SANDBOX_FAULTS": "latency_ms=50"},
-            upstream_port,
-            2,
-            32,
-            access_log=access_log,
-        ),
-        gunicorn(env, app_port, 1, 32),
-    ]
+    processes = [start_upstream(env, upstream_port, access_log), gunicorn(env, app_port, 1, 32)]
     results = {"customers": args.customers, "machine": f"{os.cpu_count()} cores, loopback"}
     try:
         wait_until_up(f"{upstream}/healthz")
@@ -172,8 +177,7 @@ def main():
         # 1 and 2, taken in turns so that both see the same moment's conditions: the sandbox
         # list call for a page, then billodash's search page for the same page (a miss: each
         # page is asked for once). Page 1 is left out, as its canonical URL has no page.
-        direct = requests.Session()
-        direct.auth = ("bench-api", keys["BENCH_KEY"])
+        direct = direct_session(keys)
         upstream_ms, miss_ms = [], []
         for page in range(2, args.customers // 100 + 1):
             upstream_ms.append(timed(direct, f"{api}/customer?page_size=100&page={page}"))

@@ -19,10 +19,10 @@ import shutil
 import statistics
 from pathlib import Path
 
-import requests
-from bench import prepare, timed, warm_up
+from bench import direct_session, prepare, start_upstream, timed, warm_up
 from harness import free_port, gunicorn, log_in, stop, wait_until_up
 
+CUSTOMERS = 10_000  # as in the benchmark
 # Each round is one sort order over pages 2-100: every page a cold miss for both instances.
 ORDERS = ("", "order_direction=desc&", "order_field=name&", "order_field=org_no&")
 
@@ -38,8 +38,9 @@ def main():
             raise SystemExit(f"{checkout} is not a billodash checkout")
 
     upstream_port = free_port()
-    api = f"http://127.0.0.1:{upstream_port}/sandbox/api/v2"
-    var, env, password, keys = prepare(10_000, api)
+    upstream = f"http://127.0.0.1:{upstream_port}"
+    api = f"{upstream}/sandbox/api/v2"
+    var, env, password, keys = prepare(CUSTOMERS, api)
     apps, processes = [], []
     for n, checkout in enumerate(checkouts):
         own = var.with_name(f"{var.name}-{n}")
@@ -49,23 +50,20 @@ def main():
             gunicorn({**env, "BILLODASH_VAR_DIR": str(own)}, port, 1, 32, checkout=checkout)
         )
         apps.append(f"http://127.0.0.1:{port}")
-    processes.append(
-        gunicorn({**env, "BILLODASH_SANDBOX_FAULTS": "latency_ms=50"}, upstream_port, 2, 32)
-    )
+    processes.append(start_upstream(env, upstream_port))
     try:
-        for base in (api.removesuffix("/sandbox/api/v2"), *apps):
+        for base in (upstream, *apps):
             wait_until_up(f"{base}/healthz")
         sessions = []
         for app in apps:
             clients = [log_in(app, "bench", password) for _ in range(8)]
             warm_up(app, clients, pages=32)  # threads with their connections open, never timed
             sessions.append(clients[0])
-        direct = requests.Session()
-        direct.auth = ("bench-api", keys["BENCH_KEY"])
+        direct = direct_session(keys)
 
         upstream_ms, miss_ms = [], [[], []]
         for order in ORDERS[: args.rounds]:
-            for page in range(2, 101):
+            for page in range(2, CUSTOMERS // 100 + 1):
                 query = f"{order}page_size=100&page={page}"
                 upstream_ms.append(timed(direct, f"{api}/customer?{query}"))
                 for n in (0, 1) if page % 2 else (1, 0):

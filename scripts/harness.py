@@ -13,6 +13,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def free_port() -> int:
@@ -40,7 +41,7 @@ def wait_until_up(url, seconds=30):
 def log_in(base, username, password) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base}/accounts/login/", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    token = CSRF_TOKEN.search(page.text).group(1)
     answer = session.post(
         f"{base}/accounts/login/",
         data={"username": username, "password": password, "csrfmiddlewaretoken": token},

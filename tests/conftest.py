@@ -88,7 +88,7 @@ def sandbox_url(live_server):
     """The base URL of the built-in sandbox served over real HTTP by live_server."""
     yield f"{live_server.url}/sandbox/api/v2"
     # A kept-alive connection would hold a live_server thread past the test database's life.
-    billogram.close_session()
+    billogram.close_connections()
 
 
 @pytest.fixture(autouse=True)

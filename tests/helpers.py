@@ -1,6 +1,7 @@
 """Small builders shared by the tests."""
 
 import pickle
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,6 +67,10 @@ def parse(querystring: str) -> SearchQuery:
 def rows(numbers) -> list[CustomerRow]:
     """Search-page records numbered `numbers`, each named after its number."""
     return [CustomerRow.from_api({"customer_no": n, "name": f"Customer {n}"}) for n in numbers]
+
+
+# The results' "fetched HH:MM:SS[, cached]" line: the time, and whether it came from the cache.
+FRESHNESS = re.compile(r"fetched (\d\d:\d\d:\d\d)(, cached)?")
 
 
 def page_text(response) -> str:

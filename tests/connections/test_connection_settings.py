@@ -689,7 +689,7 @@ def hang_up():
     exit, after the shared test database connection is gone, and prints a thread traceback.
     """
     yield
-    billogram.close_session()
+    billogram.close_connections()
     time.sleep(0.05)
 
 

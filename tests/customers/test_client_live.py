@@ -77,7 +77,7 @@ def test_it_reports_a_rejected_query_with_the_field(client_for_acme):
 
 
 def test_calls_from_any_thread_reuse_one_kept_alive_connection(client_for_acme, monkeypatch):
-    billogram.close_session()  # start from no kept connection
+    billogram.close_connections()  # start from no kept connection
     opened = []
     connect = HTTPConnection.connect
 

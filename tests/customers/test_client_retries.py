@@ -26,7 +26,7 @@ def sleeps(settings, monkeypatch):
 def server(httpserver):
     """pytest-httpserver's shared server, cleared between tests."""
     yield httpserver
-    billogram.close_session()
+    billogram.close_connections()
 
 
 def _client(server, **kwargs):

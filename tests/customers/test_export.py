@@ -140,4 +140,4 @@ def test_a_failure_part_way_ends_the_file_with_an_error_line(httpserver, setting
     assert [int(r[0]) for r in rows[1:-1]] == list(range(1, 201))
     assert rows[-1][0].startswith("ERROR: export incomplete after 200 rows")
     assert any("export failed after 200 rows" in r.getMessage() for r in caplog.records)
-    billogram.close_session()
+    billogram.close_connections()

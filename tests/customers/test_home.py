@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from connections.models import BillogramConnection
-from tests.helpers import connect
+from tests.helpers import connect, page_text
 
 
 @pytest.fixture
@@ -52,10 +52,10 @@ def test_it_opens_on_the_customer_search_of_the_active_connection(
     connect(alice, base_url=sandbox_url)
     client.force_login(alice)
 
-    page = client.get(reverse("home"), follow=True).content.decode()
+    page = page_text(client.get(reverse("home"), follow=True))
 
     assert "Acme" in page
-    assert "Showing 1–25 of 37 customers" in " ".join(page.split())
+    assert "Showing 1–25 of 37 customers" in page
 
 
 @pytest.mark.django_db(transaction=True)

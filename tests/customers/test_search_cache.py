@@ -20,7 +20,14 @@ from connections.models import BillogramConnection
 from connections.services import connection_save
 from customers.query import SearchQuery
 from customers.selectors import customer_search
-from tests.helpers import cache_contents, connect, connected_user, count_fetches, page_text
+from tests.helpers import (
+    FRESHNESS,
+    cache_contents,
+    connect,
+    connected_user,
+    count_fetches,
+    page_text,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +36,6 @@ API_KEY = "SENTINEL-PASSWORD-0f9e"
 SEARCH = reverse("customers:search")
 QUICK = {"filter_type": "special", "filter_field": "search", "filter_value": "son"}
 QUICK_URL = f"{SEARCH}?{urlencode(QUICK)}"
-FRESHNESS = re.compile(r"fetched (\d\d:\d\d:\d\d)(, cached)?")
 
 
 @pytest.fixture(autouse=True)

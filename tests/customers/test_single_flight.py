@@ -28,41 +28,56 @@ def in_process_cache(settings):
     cache.clear()
 
 
-def _slow_fetch(calls):
+def _slow_fetch(calls, fetching: threading.Event | None = None):
     def fetch():
         calls.append(threading.current_thread().name)
+        if fetching is not None:
+            fetching.set()
         time.sleep(0.3)
         return "answer"
 
     return fetch
 
 
-def _run_in_threads(first, second, results, calls, gap=0.05):
+def _run_in_threads(first, second, second_may_start: threading.Event, fetching=None):
+    """fetch_cached("key") in two named threads, the second started once `second_may_start`
+    is set. Returns each thread's result and the names of the threads that fetched."""
+    calls, results = [], {}
+
     def run(name):
-        results[name] = caching.fetch_cached("key", _slow_fetch(calls))
+        results[name] = caching.fetch_cached("key", _slow_fetch(calls, fetching))
 
     threads = [threading.Thread(target=run, args=(name,), name=name) for name in (first, second)]
     threads[0].start()
-    time.sleep(gap)
+    assert second_may_start.wait(timeout=5)
     threads[1].start()
     for thread in threads:
         thread.join()
+    return results, calls
 
 
 def test_a_caller_held_up_before_taking_the_lock_uses_the_answer_stored_meanwhile(monkeypatch):
     """`late` misses the cache, then is held up until `first` has fetched, stored and let go
     of the lock: when `late` then takes the lock it must find that answer, not fetch again."""
-    calls, results = [], {}
-    real_add = LocMemCache.add
+    late_missed, first_let_go = threading.Event(), threading.Event()
+    real_add, real_delete = LocMemCache.add, LocMemCache.delete
 
     def add(self, *args, **kwargs):
         if threading.current_thread().name == "late":
-            time.sleep(0.6)  # longer than first's whole fetch
+            late_missed.set()
+            assert first_let_go.wait(timeout=5)
         return real_add(self, *args, **kwargs)
 
-    monkeypatch.setattr(LocMemCache, "add", add)
+    def delete(self, *args, **kwargs):
+        deleted = real_delete(self, *args, **kwargs)
+        if threading.current_thread().name == "first":
+            first_let_go.set()  # its answer stored, its lock dropped
+        return deleted
 
-    _run_in_threads("late", "first", results, calls)
+    monkeypatch.setattr(LocMemCache, "add", add)
+    monkeypatch.setattr(LocMemCache, "delete", delete)
+
+    results, calls = _run_in_threads("late", "first", second_may_start=late_missed)
 
     assert calls == ["first"]
     assert results["first"].from_cache is False
@@ -90,7 +105,6 @@ def test_a_waiter_stops_waiting_when_the_cache_stops_answering(monkeypatch, sett
 def test_a_waiter_keeps_waiting_through_one_unanswered_check(monkeypatch):
     """A single failed lock check is not read as the lock being gone: the waiter still gets
     the winner's answer instead of fetching a second time."""
-    calls, results = [], {}
     real_has_key = LocMemCache.has_key
     failures = {"left": 1}
 
@@ -102,7 +116,10 @@ def test_a_waiter_keeps_waiting_through_one_unanswered_check(monkeypatch):
 
     monkeypatch.setattr(LocMemCache, "has_key", has_key)
 
-    _run_in_threads("winner", "waiter", results, calls)
+    fetching = threading.Event()
+    results, calls = _run_in_threads(
+        "winner", "waiter", second_may_start=fetching, fetching=fetching
+    )
 
     assert calls == ["winner"]
     assert results["waiter"].from_cache is True

@@ -36,6 +36,8 @@ import redis
 import requests
 from cryptography.fernet import Fernet
 
+from tests.helpers import FRESHNESS
+
 # One worker runs the whole module, so its processes start once (--dist loadgroup).
 pytestmark = [pytest.mark.services, pytest.mark.xdist_group("two_instances")]
 
@@ -111,7 +113,7 @@ class BalancedClient(requests.Session):
 
 
 def csrf_token(page: requests.Response) -> str:
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    match = harness.CSRF_TOKEN.search(page.text)
     assert match, f"no CSRF token on {page.url} ({page.status_code})"
     return match.group(1)
 
@@ -137,9 +139,6 @@ def search_path(value: str) -> str:
     """A quick search, spelled as customers/query.py's canonical URL (so no redirect)."""
     params = [("filter_type", "special"), ("filter_field", "search"), ("filter_value", value)]
     return f"/customers/?{urlencode(params)}"
-
-
-FRESHNESS = re.compile(r"fetched (\d\d:\d\d:\d\d)(, cached)?")
 
 
 def freshness(page: requests.Response) -> tuple[str, bool]:
